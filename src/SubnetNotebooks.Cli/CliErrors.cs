@@ -1,0 +1,19 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SubnetNotebooks.Cli;
+
+/// <summary>Turns an exception into one clear message on stderr and a non-zero exit code.</summary>
+public static class CliErrors
+{
+    /// <summary>Prints the error (and inner errors) without a stack trace; returns the exit code.</summary>
+    public static int Report(Exception e)
+    {
+        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        int code = e is CommandAppException or CommandParseException or CommandRuntimeException ? 2 : 1;
+        for (var x = e; x is not null; x = x.InnerException)
+            err.MarkupLineInterpolated($"[red]error:[/] {x.Message}");
+        if (Environment.GetEnvironmentVariable("SUBNET_DEBUG") == "1") err.WriteLine(e.ToString());
+        return code;
+    }
+}

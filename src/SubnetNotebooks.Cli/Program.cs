@@ -1,0 +1,23 @@
+using SubnetNotebooks.Cli;
+using SubnetNotebooks.Cli.Commands;
+using Spectre.Console.Cli;
+
+SubnetNotebooks.Training.TorchRuntime.Ensure();
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("subnet");
+    config.PropagateExceptions();
+    config.AddCommand<DatasetsCommand>("datasets")
+        .WithDescription("List every known dataset: where it was found (or every place tried), splits, sample counts, classes, image shape.");
+});
+
+try
+{
+    return await app.RunAsync(args);
+}
+catch (Exception e) when (e is not OutOfMemoryException)
+{
+    return CliErrors.Report(e);
+}
