@@ -1,0 +1,60 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Data;
+
+/// <summary>
+/// An in-memory labelled image set: raw pixels as bytes (so CIFAR-scale sets stay small) and
+/// integer labels. Normalisation and augmentation happen per batch (see <see cref="BatchIterator"/>).
+/// </summary>
+public sealed class ImageDataset : IDisposable
+{
+    /// <param name="name">dataset and split, e.g. "fashion-mnist/train"</param>
+    /// <param name="pixels">uint8 [N, C, H, W]</param>
+    /// <param name="labels">int64 [N], each in [0, classes)</param>
+    /// <param name="classes">number of classes</param>
+    /// <param name="classNames">optional names, one per class</param>
+    public ImageDataset(string name, Tensor pixels, Tensor labels, int classes, IReadOnlyList<string>? classNames = null)
+    {
+        if (pixels.dim() != 4 || pixels.dtype != ScalarType.Byte)
+            throw new ArgumentException($"{name}: pixels must be uint8 [N, C, H, W]; got {pixels.dtype} [{string.Join(", ", pixels.shape)}].");
+        if (labels.dim() != 1 || labels.shape[0] != pixels.shape[0])
+            throw new ArgumentException($"{name}: labels must be [N] with N = {pixels.shape[0]}; got [{string.Join(", ", labels.shape)}].");
+        Name = name;
+        Pixels = pixels;
+        Labels = labels.to_type(ScalarType.Int64);
+        Classes = classes;
+        ClassNames = classNames ?? Enumerable.Range(0, classes).Select(i => i.ToString()).ToArray();
+    }
+
+    /// <summary>Dataset and split, e.g. "fashion-mnist/train".</summary>
+    public string Name { get; }
+    /// <summary>uint8 [N, C, H, W].</summary>
+    public Tensor Pixels { get; }
+    /// <summary>int64 [N].</summary>
+    public Tensor Labels { get; }
+    public int Classes { get; }
+    public IReadOnlyList<string> ClassNames { get; }
+    public int Count => (int)Pixels.shape[0];
+    public int Channels => (int)Pixels.shape[1];
+    public int Height => (int)Pixels.shape[2];
+    public int Width => (int)Pixels.shape[3];
+
+    /// <summary>The samples at <paramref name="indices"/>, as a new dataset (copies).</summary>
+    public ImageDataset Subset(long[] indices, string? name = null)
+    {
+        using var idx = tensor(indices, ScalarType.Int64);
+        return new ImageDataset(name ?? Name, Pixels.index_select(0, idx), Labels.index_select(0, idx), Classes, ClassNames);
+    }
+
+    /// <summary>The first <paramref name="count"/> samples (all when count is larger).</summary>
+    public ImageDataset Take(int count) =>
+        count >= Count ? Subset(Enumerable.Range(0, Count).Select(i => (long)i).ToArray())
+                       : Subset(Enumerable.Range(0, count).Select(i => (long)i).ToArray());
+
+    public void Dispose()
+    {
+        Pixels.Dispose();
+        Labels.Dispose();
+    }
+}
