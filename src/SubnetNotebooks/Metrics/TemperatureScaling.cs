@@ -33,7 +33,7 @@ public static class TemperatureScaling
         }
         double a = LogLowerBound + Math.Max(best - 1, 0) * step;
         double b = LogLowerBound + Math.Min(best + 1, GridPoints - 1) * step;
-        return Math.Exp(GoldenSection(Objective, a, b, 1e-7));
+        return Math.Exp(GoldenSection(Objective, a, b, 1e-6));
     }
 
     /// <summary>Predictions with every member tempered: p_T = softmax(log p / T).</summary>
@@ -63,31 +63,43 @@ public static class TemperatureScaling
         return NegativeLogLikelihood(LogProbabilities(predictions), predictions, temperature);
     }
 
+    /// <param name="logits">[members * samples * classes] log-probabilities shifted so each row's maximum is 0</param>
     static double NegativeLogLikelihood(double[] logits, Predictions predictions, double temperature)
     {
         int m = predictions.Members, n = predictions.Samples, classes = predictions.Classes;
-        var row = new double[classes];
-        var mean = new double[classes];
-        double sum = 0;
+        double inverse = 1 / temperature, sum = 0;
         var labels = predictions.Labels;
         for (int i = 0; i < n; i++)
         {
-            Array.Clear(mean);
+            double labelProbability = 0;
             for (int k = 0; k < m; k++)
             {
-                Softmax(logits.AsSpan(((k * n) + i) * classes, classes), temperature, row);
-                for (int c = 0; c < classes; c++) mean[c] += row[c];
+                int offset = ((k * n) + i) * classes;
+                double normaliser = 0;
+                for (int c = 0; c < classes; c++) normaliser += Math.Exp(logits[offset + c] * inverse);
+                labelProbability += Math.Exp(logits[offset + labels[i]] * inverse) / normaliser;
             }
-            sum -= Math.Log(Math.Max(mean[labels[i]] / m, ClassificationScores.LogFloor));
+            sum -= Math.Log(Math.Max(labelProbability / m, ClassificationScores.LogFloor));
         }
         return sum / n;
     }
 
+    /// <returns>[members * samples * classes] log max(p, floor), each row shifted so its maximum is 0 (softmax is unchanged)</returns>
     static double[] LogProbabilities(Predictions predictions)
     {
         var values = predictions.Values;
+        int classes = predictions.Classes;
         var logits = new double[values.Length];
-        for (int i = 0; i < values.Length; i++) logits[i] = Math.Log(Math.Max(values[i], ClassificationScores.LogFloor));
+        for (int start = 0; start < values.Length; start += classes)
+        {
+            double max = double.NegativeInfinity;
+            for (int c = start; c < start + classes; c++)
+            {
+                logits[c] = Math.Log(Math.Max(values[c], ClassificationScores.LogFloor));
+                max = Math.Max(max, logits[c]);
+            }
+            for (int c = start; c < start + classes; c++) logits[c] -= max;
+        }
         return logits;
     }
 

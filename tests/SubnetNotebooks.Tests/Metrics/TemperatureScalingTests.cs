@@ -24,8 +24,8 @@ public class TemperatureScalingTests
         // Labels drawn from softmax(logits / 2) while the model reports softmax(logits):
         // the NLL-optimal temperature is 2.
         const double trueT = 2.0;
-        var (probs, labels) = Synthetic(samples: 20000, classes: 5, members: 1, trueT, seed: 7);
-        var p = new Predictions(probs, 1, 20000, 5, labels);
+        var (probs, labels) = Synthetic(samples: 10000, classes: 5, members: 1, trueT, seed: 7);
+        var p = new Predictions(probs, 1, 10000, 5, labels);
         double t = TemperatureScaling.Fit(p);
         Assert.InRange(t, trueT * 0.95, trueT * 1.05);
         Assert.True(TemperatureScaling.NegativeLogLikelihood(p, t) < TemperatureScaling.NegativeLogLikelihood(p, 1));
@@ -34,10 +34,10 @@ public class TemperatureScalingTests
     [Fact]
     public void Lowers_validation_nll_of_an_overconfident_ensemble_and_is_deterministic()
     {
-        var (probs, labels) = Synthetic(samples: 3000, classes: 4, members: 3, trueT: 3.0, seed: 11);
-        var validation = new Predictions(probs, 3, 3000, 4, labels);
-        var (testProbs, testLabels) = Synthetic(samples: 3000, classes: 4, members: 3, trueT: 3.0, seed: 12);
-        var test = new Predictions(testProbs, 3, 3000, 4, testLabels);
+        var (probs, labels) = Synthetic(samples: 1000, classes: 4, members: 3, trueT: 3.0, seed: 11);
+        var validation = new Predictions(probs, 3, 1000, 4, labels);
+        var (testProbs, testLabels) = Synthetic(samples: 1000, classes: 4, members: 3, trueT: 3.0, seed: 12);
+        var test = new Predictions(testProbs, 3, 1000, 4, testLabels);
         var report = TemperatureReport.Measure(test, validation);
         Assert.True(report.Temperature > 1.5, $"overconfident members need T > 1; got {report.Temperature}");
         Assert.True(report.ValidationNllAfter < report.ValidationNllBefore - 0.05);
