@@ -131,12 +131,12 @@ public sealed class Predictions
     /// <param name="labels">[samples] integer labels</param>
     public static Predictions FromTensor(Tensor probs, Tensor labels)
     {
+        using var scope = torch.NewDisposeScope();
         if (probs.dim() == 2) probs = probs.unsqueeze(0);
         if (probs.dim() != 3)
             throw new ArgumentException($"Predictions.FromTensor: probs has shape [{string.Join(", ", probs.shape)}]; expected [members, samples, classes] or [samples, classes].");
         if (labels.dim() != 1)
             throw new ArgumentException($"Predictions.FromTensor: labels has shape [{string.Join(", ", labels.shape)}]; expected [samples].");
-        using var scope = torch.NewDisposeScope();
         float[] values = probs.detach().to(CPU).to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
         int[] ints = labels.detach().to(CPU).to_type(ScalarType.Int32).contiguous().data<int>().ToArray();
         return new Predictions(values, (int)probs.shape[0], (int)probs.shape[1], (int)probs.shape[2], ints);

@@ -64,6 +64,8 @@ public static class TemperatureScaling
     }
 
     /// <param name="logits">[members * samples * classes] log-probabilities shifted so each row's maximum is 0</param>
+    /// <param name="predictions">supplies the shape and labels</param>
+    /// <param name="temperature">T &gt; 0</param>
     static double NegativeLogLikelihood(double[] logits, Predictions predictions, double temperature)
     {
         int m = predictions.Members, n = predictions.Samples, classes = predictions.Classes;
