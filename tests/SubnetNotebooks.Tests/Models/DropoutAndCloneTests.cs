@@ -1,4 +1,5 @@
 using SubnetNotebooks.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Tests.Models;
@@ -51,5 +52,28 @@ public class DropoutAndCloneTests
             Assert.False(Same(model.call(x), clone.call(x)));
         }
         Assert.Equal(model.ActiveParameters(), clone.ActiveParameters());
+    }
+}
+
+public class ModelConversionTests
+{
+    [Fact]
+    public void Converting_the_model_keeps_layers_pointing_at_the_converted_parameters_and_masks_working()
+    {
+        using var model = TinyModels.Cnn();
+        var mask = TinyModels.Stripe(model, 2, 0);
+        model.ApplyMask(mask);
+        model.to(ScalarType.Float64);
+        Assert.All(model.MaskedLayers, l => Assert.Equal(ScalarType.Float64, l.Weight.dtype));
+        var registered = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.Handle);
+        Assert.All(model.MaskedLayers, l => Assert.Equal(registered[l.Path + ".weight"], l.Weight.Handle));
+        model.train();
+        using var x = randn(2, 1, 8, 8, dtype: ScalarType.Float64);
+        using var loss = model.call(x).sum();
+        loss.backward();
+        Assert.All(TinyModels.MaskedEntries(model, mask), v => Assert.Equal(0.0f, v));
+        var grad = model.MaskedLayers[0].Weight.grad!.data<double>().ToArray();
+        // conv1 output channel 1 is masked for member 0 of 2: its 9 gradients are zero.
+        Assert.All(grad.Skip(9).Take(9), g => Assert.Equal(0.0, g));
     }
 }

@@ -41,7 +41,7 @@ static class TinyModels
         {
             var outKeep = layer.OutputGroup is null ? null : mask.UnitMask(layer.OutputGroup);
             var inKeep = layer.InputGroup is null ? null : mask.UnitMask(layer.InputGroup);
-            var w = layer.Weight.detach().cpu().data<float>().ToArray();
+            var w = layer.Weight.detach().cpu().to(ScalarType.Float32).data<float>().ToArray();
             var perOut = w.Length / layer.OutputUnits;
             var area = layer.IsWeightLayer ? perOut / layer.InputUnits : 1;
             for (var f = 0; f < w.Length; f++)
@@ -53,7 +53,7 @@ static class TinyModels
             }
             if (layer.Bias is { } b && outKeep is not null)
             {
-                var bv = b.detach().cpu().data<float>().ToArray();
+                var bv = b.detach().cpu().to(ScalarType.Float32).data<float>().ToArray();
                 for (var o = 0; o < bv.Length; o++) if (!outKeep[o]) values.Add(bv[o]);
             }
         }
