@@ -123,7 +123,7 @@ public abstract class PrunableModel : nn.Module<Tensor, Tensor>
         if (_testTimeDropout) foreach (var d in _dropouts) d.train(true);
     }
 
-    /// <summary>MC dropout: with <paramref name="on"/>, dropout stays stochastic while the rest of the model is in evaluation mode.</summary>
+    /// <summary>MC dropout: with <paramref name="on"/>, dropout stays stochastic while the rest of the model is in evaluation mode (no effect without dropout layers, see <see cref="HasDropout"/>).</summary>
     public void SetTestTimeDropout(bool on)
     {
         _testTimeDropout = on;
