@@ -11,6 +11,7 @@ app.Configure(config =>
     config.PropagateExceptions();
     config.AddCommand<DatasetsCommand>("datasets")
         .WithDescription("List every known dataset: where it was found (or every place tried), splits, sample counts, classes, image shape.");
+    config.AddCommand<RunCommand>("run").WithDescription("Execute notebooks headlessly (in-process C# kernel) and write the executed .ipynb files with their outputs.");
 });
 
 try
