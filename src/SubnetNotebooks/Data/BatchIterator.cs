@@ -72,7 +72,11 @@ public sealed class BatchIterator
         return order;
     }
 
-    /// <summary>The batches of one epoch: images float32 [B, C, H, W] normalised, labels int64 [B], on <paramref name="device"/>.</summary>
+    /// <summary>
+    /// The batches of one epoch: images float32 [B, C, H, W] normalised, labels int64 [B], on
+    /// <paramref name="device"/>. Only the yielded pair joins the caller's dispose scope; every
+    /// intermediate tensor is disposed before the batch is yielded.
+    /// </summary>
     public IEnumerable<(Tensor Images, Tensor Labels)> Epoch(int epoch, Device? device = null)
     {
         var order = Order(epoch);
@@ -81,13 +85,19 @@ public sealed class BatchIterator
         for (int b = 0; b < batches; b++)
         {
             int start = b * BatchSize, count = Math.Min(BatchSize, order.Length - start);
-            var idx = tensor(order.AsSpan(start, count).ToArray(), ScalarType.Int64);
-            var x = _data.Pixels.index_select(0, idx).to_type(ScalarType.Float32).div_(255f);
-            if (Augment is not null) x = Augment.Apply(x, generator);
-            x = x.sub_(_mean).div_(_std);
-            var y = _data.Labels.index_select(0, idx);
-            if (device is not null && device.type != DeviceType.CPU) { x = x.to(device); y = y.to(device); }
-            yield return (x, y);
+            yield return Batch(order.AsSpan(start, count).ToArray(), generator, device);
         }
+    }
+
+    (Tensor Images, Tensor Labels) Batch(long[] indices, Generator generator, Device? device)
+    {
+        using var scope = NewDisposeScope();
+        var idx = tensor(indices, ScalarType.Int64);
+        var x = _data.Pixels.index_select(0, idx).to_type(ScalarType.Float32).div_(255f);
+        if (Augment is not null) x = Augment.Apply(x, generator);
+        x = x.sub_(_mean).div_(_std);
+        var y = _data.Labels.index_select(0, idx);
+        if (device is not null && device.type != DeviceType.CPU) { x = x.to(device); y = y.to(device); }
+        return (x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
     }
 }

@@ -1,0 +1,59 @@
+using SubnetNotebooks.Data;
+using SubnetNotebooks.Models;
+using SubnetNotebooks.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Ensembles;
+
+/// <summary>
+/// Lakshminarayanan et al. 2017: M full networks trained independently from different random
+/// initialisations (and batch orders); the accuracy and calibration the paper aims to match.
+/// </summary>
+public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, int members, long seed, double dropout = 0) : IEnsemble
+{
+    readonly List<PrunableModel> _models = [];
+    readonly List<TrainingResult> _runs = [];
+
+    public string Method => "deep";
+    public int Members => members;
+    /// <summary>The trained members.</summary>
+    public IReadOnlyList<PrunableModel> Models => _models;
+
+    /// <summary>Seed of member <paramref name="k"/> (0-based): distinct for every member and every run seed.</summary>
+    public static long MemberSeed(long seed, int k) => seed * 7919 + 101 * (k + 1);
+
+    public void Fit(EnsembleTrainingContext context)
+    {
+        Dispose();
+        for (int k = 0; k < members; k++)
+        {
+            var model = recipe(MemberSeed(seed, k), dropout);
+            model.to(context.Device);
+            _models.Add(model);
+            var run = $"{Method}/{k + 1}";
+            var train = new BatchIterator(context.Train.Data, context.Train.BatchSize, context.Train.Normalization, shuffle: true,
+                seed: MemberSeed(seed, k), augment: context.Train.Augment, dropLast: context.Train.DropLast);
+            _runs.Add(Trainer.Fit(model, train, options, context.Device, run, context.CheckpointFor(run), context.Observer,
+                context.Validation, context.Cancellation));
+        }
+    }
+
+    public Tensor PredictMembers(BatchIterator data, Device device)
+    {
+        if (_models.Count == 0) throw new InvalidOperationException("deep: call Fit before predicting.");
+        using var scope = NewDisposeScope();
+        return stack(_models.Select(m => Trainer.PredictProbabilities(m, data, device)).ToArray(), 0).MoveToOuterDisposeScope();
+    }
+
+    public long Parameters => _models.Sum(m => m.ActiveParameters());
+    public long FlopsPerExample => _models.Sum(m => m.FlopsPerExample());
+    public IReadOnlyList<TrainingResult> TrainingRuns => _runs;
+
+    public void Dispose()
+    {
+        foreach (var m in _models) m.Dispose();
+        _models.Clear();
+        _runs.Clear();
+    }
+}

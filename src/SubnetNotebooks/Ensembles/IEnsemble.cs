@@ -1,0 +1,50 @@
+using SubnetNotebooks.Data;
+using SubnetNotebooks.Training;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Ensembles;
+
+/// <summary>What every ensemble needs to train: data, device, where checkpoints go, who hears progress.</summary>
+/// <param name="Train">shuffled, seeded training batches</param>
+/// <param name="Validation">held-out batches evaluated after every epoch (null: none)</param>
+/// <param name="Device">where models and batches live</param>
+/// <param name="CheckpointRoot">folder under which each member keeps its checkpoint (null: no checkpoints)</param>
+/// <param name="Observer">progress per batch and per epoch</param>
+/// <param name="Cancellation">stops between batches</param>
+public sealed record EnsembleTrainingContext(BatchIterator Train, BatchIterator? Validation, Device Device,
+    string? CheckpointRoot = null, ITrainingObserver? Observer = null, CancellationToken Cancellation = default)
+{
+    /// <summary>The checkpoint folder of one training run (null when checkpoints are off).</summary>
+    public string? CheckpointFor(string run) => CheckpointRoot is null ? null : Path.Combine(CheckpointRoot, run.Replace('/', Path.DirectorySeparatorChar));
+}
+
+/// <summary>
+/// One contract for every method: train, then predict member probabilities [M, N, C]
+/// (the ensemble's prediction is their mean over M).
+/// </summary>
+public interface IEnsemble : IDisposable
+{
+    /// <summary>Method name as used by --methods: single, mcdropout, deep, subnet, ...</summary>
+    string Method { get; }
+    /// <summary>Number of members M (MC-dropout passes for mcdropout).</summary>
+    int Members { get; }
+    /// <summary>Trains every member, resuming from checkpoints where they exist.</summary>
+    void Fit(EnsembleTrainingContext context);
+    /// <summary>Member softmax outputs over <paramref name="data"/>, in order.</summary>
+    /// <returns>float32 [M, N, C] on the CPU</returns>
+    Tensor PredictMembers(BatchIterator data, Device device);
+    /// <summary>Stored parameters of all members together (masked weights not counted).</summary>
+    long Parameters { get; }
+    /// <summary>Floating-point operations to predict one example with all members.</summary>
+    long FlopsPerExample { get; }
+    /// <summary>Every training run of this ensemble (parent first where there is one).</summary>
+    IReadOnlyList<TrainingResult> TrainingRuns { get; }
+}
+
+/// <summary>Summaries shared by the ensembles.</summary>
+public static class EnsembleExtensions
+{
+    /// <summary>Seconds spent training, summed over epochs of every run (including epochs done before a resume).</summary>
+    public static double TrainingSeconds(this IEnsemble ensemble) =>
+        ensemble.TrainingRuns.Sum(r => r.History.Sum(h => h.Seconds));
+}

@@ -1,0 +1,57 @@
+using SubnetNotebooks.Data;
+using SubnetNotebooks.Models;
+using SubnetNotebooks.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Ensembles;
+
+/// <summary>
+/// Gal and Ghahramani 2016: one network trained with dropout rate p; at test time only the dropout
+/// layers stay stochastic and M forward passes with different random masks are the members.
+/// </summary>
+public sealed class McDropout(ModelRecipe recipe, TrainingOptions options, int passes, long seed, double dropout) : IEnsemble
+{
+    PrunableModel? _model;
+    TrainingResult? _run;
+
+    public string Method => "mcdropout";
+    public int Members => passes;
+    public double DropoutRate => dropout;
+    /// <summary>The trained dropout network.</summary>
+    public PrunableModel Model => _model ?? throw new InvalidOperationException("mcdropout: call Fit before using the model.");
+
+    public void Fit(EnsembleTrainingContext context)
+    {
+        if (dropout <= 0) throw new ArgumentException("mcdropout needs a dropout rate above 0 (--set dropout=0.2).");
+        _model?.Dispose();
+        _model = recipe(seed, dropout);
+        _model.to(context.Device);
+        _run = Trainer.Fit(_model, context.Train, options, context.Device, Method, context.CheckpointFor(Method),
+            context.Observer, context.Validation, context.Cancellation);
+    }
+
+    /// <summary>M stochastic passes (seeded, so repeatable): only dropout is random, BatchNorm uses its running statistics.</summary>
+    public Tensor PredictMembers(BatchIterator data, Device device)
+    {
+        var model = Model;
+        model.eval();
+        model.SetTestTimeDropout(true);
+        try
+        {
+            manual_seed(seed + 17);
+            using var scope = NewDisposeScope();
+            var members = Enumerable.Range(0, passes).Select(_ => Trainer.PredictProbabilities(model, data, device, keepTrainMode: true)).ToArray();
+            return stack(members, 0).MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            model.SetTestTimeDropout(false);
+        }
+    }
+
+    public long Parameters => Model.ActiveParameters();
+    public long FlopsPerExample => Model.FlopsPerExample() * passes;
+    public IReadOnlyList<TrainingResult> TrainingRuns => _run is null ? [] : [_run];
+    public void Dispose() => _model?.Dispose();
+}

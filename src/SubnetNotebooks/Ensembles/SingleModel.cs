@@ -1,0 +1,39 @@
+using SubnetNotebooks.Data;
+using SubnetNotebooks.Models;
+using SubnetNotebooks.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Ensembles;
+
+/// <summary>The deterministic baseline: one network, M = 1.</summary>
+public sealed class SingleModel(ModelRecipe recipe, TrainingOptions options, long seed, double dropout = 0) : IEnsemble
+{
+    PrunableModel? _model;
+    TrainingResult? _run;
+
+    public string Method => "single";
+    public int Members => 1;
+    /// <summary>The trained network (after <see cref="Fit"/>).</summary>
+    public PrunableModel Model => _model ?? throw new InvalidOperationException("single: call Fit before using the model.");
+
+    public void Fit(EnsembleTrainingContext context)
+    {
+        _model?.Dispose();
+        _model = recipe(seed, dropout);
+        _model.to(context.Device);
+        _run = Trainer.Fit(_model, context.Train, options, context.Device, Method, context.CheckpointFor(Method),
+            context.Observer, context.Validation, context.Cancellation);
+    }
+
+    public Tensor PredictMembers(BatchIterator data, Device device)
+    {
+        using var probs = Trainer.PredictProbabilities(Model, data, device);
+        return probs.unsqueeze(0).clone();
+    }
+
+    public long Parameters => Model.ActiveParameters();
+    public long FlopsPerExample => Model.FlopsPerExample();
+    public IReadOnlyList<TrainingResult> TrainingRuns => _run is null ? [] : [_run];
+    public void Dispose() => _model?.Dispose();
+}

@@ -1,0 +1,178 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using SubnetNotebooks.Training;
+
+namespace SubnetNotebooks.Experiments;
+
+/// <summary>
+/// Every choice of one experiment. A profile (<see cref="Profiles"/>) gives the defaults,
+/// <see cref="Load"/> reads a saved config.json so a run can be repeated exactly, and
+/// <see cref="Set"/> overrides one field by its JSON name (or a short alias such as lr).
+/// </summary>
+public sealed record ExperimentConfig
+{
+    /// <summary>Profile the defaults came from: smoke, cpu or paper.</summary>
+    public string Profile { get; init; } = "cpu";
+    /// <summary>In-distribution dataset (see DatasetCatalog): fashion-mnist, mnist, digits, cifar10, cifar100, cub200, tiny-imagenet.</summary>
+    public string Dataset { get; init; } = "fashion-mnist";
+    /// <summary>Out-of-distribution dataset for OOD metrics ("" for none).</summary>
+    public string OodDataset { get; init; } = "mnist";
+    /// <summary>Dataset folder searched first ("" for the catalogue's search order).</summary>
+    public string DataDir { get; init; } = "";
+    /// <summary>Training samples used (0: all).</summary>
+    public int TrainSamples { get; init; }
+    /// <summary>Test samples used (0: all).</summary>
+    public int TestSamples { get; init; }
+    /// <summary>Samples held out from training for validation (temperature scaling, per-epoch validation).</summary>
+    public int ValidationSamples { get; init; } = 5000;
+    /// <summary>Side of the square images for datasets that are resized (CUB-200, Tiny-ImageNet).</summary>
+    public int ImageSize { get; init; } = 64;
+    /// <summary>Random crop and flip on CIFAR-like data during training.</summary>
+    public bool Augment { get; init; }
+
+    /// <summary>Model family: mlp, smallcnn, resnet18, wrn.</summary>
+    public string Model { get; init; } = "mlp";
+    /// <summary>Hidden widths (mlp), conv channels (smallcnn) or stage widths (resnet18).</summary>
+    public int[] Widths { get; init; } = [512, 512];
+    /// <summary>WideResNet depth.</summary>
+    public int Depth { get; init; } = 28;
+    /// <summary>WideResNet width factor.</summary>
+    public int WidthFactor { get; init; } = 10;
+    /// <summary>Dropout rate of the MC-dropout model.</summary>
+    public double Dropout { get; init; } = 0.2;
+    /// <summary>Dropout rate of the parent network that is split into subnetworks.</summary>
+    public double ParentDropout { get; init; }
+
+    /// <summary>Ensemble size M (subnetworks, deep-ensemble members, MC-dropout passes).</summary>
+    public int Members { get; init; } = 4;
+    /// <summary>Methods to run, in order: single, mcdropout, deep, subnet (and efficient baselines where available).</summary>
+    public string[] Methods { get; init; } = ["single", "mcdropout", "deep", "subnet"];
+
+    /// <summary>Epochs of the single model, the MC-dropout model and every deep-ensemble member.</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Epochs of the parent network.</summary>
+    public int ParentEpochs { get; init; } = 10;
+    /// <summary>Epochs of every subnetwork.</summary>
+    public int SubnetEpochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 128;
+    public double LearningRate { get; init; } = 0.05;
+    /// <summary>Learning rate of the subnetworks (0: the same as <see cref="LearningRate"/>).</summary>
+    public double SubnetLearningRate { get; init; }
+    public double Momentum { get; init; } = 0.9;
+    public bool Nesterov { get; init; }
+    public double WeightDecay { get; init; } = 5e-4;
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
+    public int[] StepMilestones { get; init; } = [];
+    public double StepGamma { get; init; } = 0.1;
+    public int WarmupEpochs { get; init; }
+    public double LabelSmoothing { get; init; }
+    /// <summary>Batches per epoch cap (0: whole epochs); smoke runs only.</summary>
+    public int MaxBatchesPerEpoch { get; init; }
+
+    /// <summary>Pruning criterion that scores units: magnitude, random, taylor.</summary>
+    public string Criterion { get; init; } = "magnitude";
+    /// <summary>Partition strategy: roundrobin, greedy, random, antirandom.</summary>
+    public string Partition { get; init; } = "roundrobin";
+    /// <summary>Mask granularity: unit (structured) or weight (unstructured).</summary>
+    public string Granularity { get; init; } = "unit";
+    /// <summary>Subnetworks start from the parent's weights (true) or are re-initialised (false).</summary>
+    public bool Inherit { get; init; } = true;
+
+    public long Seed { get; init; }
+    /// <summary>auto (CUDA when available), cpu or cuda.</summary>
+    public string Device { get; init; } = "auto";
+    /// <summary>libtorch CPU threads (0: libtorch's default).</summary>
+    public int Threads { get; init; } = 2;
+
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["lr"] = "learningRate", ["wd"] = "weightDecay", ["m"] = "members", ["epochs-parent"] = "parentEpochs",
+        ["epochs-subnet"] = "subnetEpochs", ["batch"] = "batchSize", ["warmup"] = "warmupEpochs",
+    };
+
+    /// <summary>The config as indented JSON with camelCase names.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Parses config JSON; unknown fields are an error naming the field.</summary>
+    public static ExperimentConfig FromJson(string json, string source = "config") 
+    {
+        try { return JsonSerializer.Deserialize<ExperimentConfig>(json, Json) ?? throw new JsonException("empty document"); }
+        catch (JsonException e) { throw new ArgumentException($"{source} is not a valid experiment config: {e.Message}", e); }
+    }
+
+    /// <summary>Reads a saved config.json (e.g. runs/NAME/config.json) so the run can be repeated exactly.</summary>
+    public static ExperimentConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"--config {path}: no such file. Pass the config.json of an earlier run folder.", path);
+        return FromJson(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Writes the config to <paramref name="path"/> as JSON.</summary>
+    public void Save(string path) => File.WriteAllText(path, ToJson());
+
+    /// <summary>
+    /// A copy with one field changed: <paramref name="key"/> is a JSON field name (case-insensitive) or an alias
+    /// (lr, wd, m, batch, warmup); <paramref name="value"/> is JSON or a bare string; lists may be comma-separated.
+    /// </summary>
+    public ExperimentConfig Set(string key, string value)
+    {
+        var node = JsonNode.Parse(ToJson())!.AsObject();
+        var name = Aliases.TryGetValue(key, out var alias) ? alias : key;
+        var field = node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name.Replace("-", ""), StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"--set {key}={value}: unknown field '{key}'. Fields: {string.Join(", ", node.Select(p => p.Key))}.");
+        var current = node[field];
+        JsonNode? parsed;
+        if (current is JsonArray && !value.TrimStart().StartsWith('['))
+        {
+            var items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            bool numeric = current.AsArray().Count == 0 ? items.All(i => double.TryParse(i, System.Globalization.CultureInfo.InvariantCulture, out _)) : current.AsArray()[0]!.GetValueKind() == JsonValueKind.Number;
+            parsed = new JsonArray(items.Select(i => numeric ? JsonNode.Parse(i) : JsonValue.Create(i)).ToArray());
+        }
+        else if (current?.GetValueKind() == JsonValueKind.String)
+            parsed = JsonValue.Create(value);
+        else
+        {
+            try { parsed = JsonNode.Parse(value); }
+            catch (JsonException) { parsed = JsonValue.Create(value); }
+        }
+        node[field] = parsed;
+        try { return FromJson(node.ToJsonString(), $"--set {key}={value}"); }
+        catch (ArgumentException e) { throw new ArgumentException($"--set {key}={value}: {e.InnerException?.Message ?? e.Message}", e); }
+    }
+
+    /// <summary>The training options of the single model, MC-dropout model and deep-ensemble members.</summary>
+    public TrainingOptions BaselineTraining => Training(Epochs, LearningRate);
+    /// <summary>The training options of the parent network.</summary>
+    public TrainingOptions ParentTraining => Training(ParentEpochs, LearningRate);
+    /// <summary>The training options of each subnetwork.</summary>
+    public TrainingOptions SubnetTraining => Training(SubnetEpochs, SubnetLearningRate > 0 ? SubnetLearningRate : LearningRate);
+
+    TrainingOptions Training(int epochs, double lr) => new()
+    {
+        Epochs = epochs, BatchSize = BatchSize, LearningRate = lr, Momentum = Momentum, Nesterov = Nesterov,
+        WeightDecay = WeightDecay, Schedule = Schedule, StepMilestones = StepMilestones, StepGamma = StepGamma,
+        LabelSmoothing = LabelSmoothing, WarmupEpochs = WarmupEpochs, MaxBatchesPerEpoch = MaxBatchesPerEpoch,
+    };
+
+    /// <summary>Throws an error naming the field and the fix for settings no run can use.</summary>
+    public void Validate()
+    {
+        if (Members < 1) throw new ArgumentException($"members must be >= 1, got {Members} (--members or --set members=4).");
+        if (Methods.Length == 0) throw new ArgumentException("methods is empty: pass --methods single,mcdropout,deep,subnet.");
+        if (Dropout is < 0 or >= 1) throw new ArgumentException($"dropout must be in [0, 1), got {Dropout}.");
+        if (ParentDropout is < 0 or >= 1) throw new ArgumentException($"parentDropout must be in [0, 1), got {ParentDropout}.");
+        if (Widths.Any(w => w < Members) && Methods.Contains("subnet"))
+            throw new ArgumentException($"widths [{string.Join(", ", Widths)}] are narrower than members = {Members}: every subnetwork needs at least one unit per layer.");
+        BaselineTraining.Validate("epochs/learningRate");
+        SubnetTraining.Validate("subnetEpochs/subnetLearningRate");
+    }
+}

@@ -1,0 +1,79 @@
+using SubnetNotebooks.Metrics;
+
+namespace SubnetNotebooks.Experiments;
+
+/// <summary>
+/// The folder one experiment leaves behind: config.json, metrics.json + metrics.csv,
+/// predictions/&lt;method&gt;.npy (float32 [M, N, C]) with predictions/labels.npy, reports/&lt;method&gt;.json
+/// (every metric in detail), checkpoints/, report.html. Opening an existing folder resumes it.
+/// </summary>
+public sealed class RunFolder
+{
+    RunFolder(string path) => Root = path;
+
+    /// <summary>The folder itself.</summary>
+    public string Root { get; }
+    /// <summary>Checkpoint root: one sub-folder per training run.</summary>
+    public string Checkpoints => Path.Combine(Root, "checkpoints");
+    public string ConfigPath => Path.Combine(Root, "config.json");
+    public string MetricsJsonPath => Path.Combine(Root, "metrics.json");
+    public string MetricsCsvPath => Path.Combine(Root, "metrics.csv");
+    public string ReportPath => Path.Combine(Root, "report.html");
+    /// <summary>Where the predictions of <paramref name="method"/> go.</summary>
+    public string PredictionsPath(string method) => Path.Combine(Root, "predictions", $"{method}.npy");
+    public string LabelsPath => Path.Combine(Root, "predictions", "labels.npy");
+
+    /// <summary>runs/&lt;profile&gt;-&lt;dataset&gt;-m&lt;M&gt;-seed&lt;S&gt;.</summary>
+    public static string DefaultPath(ExperimentConfig config) =>
+        Path.Combine("runs", $"{config.Profile}-{config.Dataset}-m{config.Members}-seed{config.Seed}");
+
+    /// <summary>
+    /// Creates the folder and writes config.json, or reopens a folder of the same experiment to resume it.
+    /// A folder that holds a different experiment is an error naming the fields that differ.
+    /// </summary>
+    public static RunFolder Open(string path, ExperimentConfig config)
+    {
+        var folder = new RunFolder(path);
+        Directory.CreateDirectory(path);
+        if (File.Exists(folder.ConfigPath))
+        {
+            var saved = ExperimentConfig.Load(folder.ConfigPath);
+            var differences = Differences(saved, config);
+            if (differences.Count > 0)
+                throw new InvalidOperationException(
+                    $"Run folder {path} holds another experiment (config.json differs in {string.Join(", ", differences)}). " +
+                    $"Pass another --out, or --config {folder.ConfigPath} to resume that one.");
+        }
+        config.Save(folder.ConfigPath);
+        return folder;
+    }
+
+    /// <summary>Fields whose change makes a different experiment (methods, device and threads may change on resume).</summary>
+    static List<string> Differences(ExperimentConfig a, ExperimentConfig b)
+    {
+        var left = System.Text.Json.Nodes.JsonNode.Parse((a with { Methods = [], Device = "", Threads = 0 }).ToJson())!.AsObject();
+        var right = System.Text.Json.Nodes.JsonNode.Parse((b with { Methods = [], Device = "", Threads = 0 }).ToJson())!.AsObject();
+        return left.Where(p => p.Value?.ToJsonString() != right[p.Key]?.ToJsonString()).Select(p => p.Key).ToList();
+    }
+
+    /// <summary>Writes predictions/&lt;method&gt;.npy and predictions/labels.npy.</summary>
+    public void SavePredictions(string method, Predictions predictions)
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "predictions"));
+        predictions.SaveNpy(PredictionsPath(method), LabelsPath);
+    }
+
+    /// <summary>Writes reports/&lt;method&gt;.json: every metric of one method in detail (bins, matrices).</summary>
+    public void SaveReport(string method, EvaluationReport report)
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "reports"));
+        report.SaveJson(Path.Combine(Root, "reports", $"{method}.json"));
+    }
+
+    /// <summary>Writes metrics.json and metrics.csv (method x metric).</summary>
+    public void SaveMetrics(MetricsTable table)
+    {
+        table.SaveJson(MetricsJsonPath);
+        table.SaveCsv(MetricsCsvPath);
+    }
+}
