@@ -3,6 +3,8 @@ using SubnetNotebooks.Cli.Commands;
 using Spectre.Console.Cli;
 
 SubnetNotebooks.Training.TorchRuntime.Ensure();
+// Logs and CI capture wide tables whole instead of wrapping them at 80 columns.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 180;
 
 var app = new CommandApp();
 app.Configure(config =>
