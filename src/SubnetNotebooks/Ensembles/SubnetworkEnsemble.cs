@@ -155,7 +155,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
 
     public long Parameters => _members.Sum(m => m.ActiveParameters());
     public long FlopsPerExample => _members.Sum(m => m.FlopsPerExample());
-    public IReadOnlyList<TrainingResult> TrainingRuns => _runs;
+    public IReadOnlyList<TrainingResult> TrainingRuns => _runs.ToArray();
 
     void DisposeModels()
     {
