@@ -62,8 +62,8 @@ public static class Trainer
                     if (!batchesOfEpoch.MoveNext()) break;
                     var (x, y) = batchesOfEpoch.Current;
                     optimizer.zero_grad();
-                    var logits = model.call(x);
-                    var loss = nn.functional.cross_entropy(logits, y, label_smoothing: options.LabelSmoothing);
+                    var (loss, logits) = model is ITrainingObjective objective ? objective.TrainingLoss(x, y, options.LabelSmoothing)
+                        : CrossEntropy(model.call(x), y, options.LabelSmoothing);
                     double value = loss.item<float>();
                     if (!double.IsFinite(value))
                         throw new TrainingDivergedException(
@@ -96,6 +96,9 @@ public static class Trainer
         }
         return new TrainingResult(history, total.Elapsed.TotalSeconds, start);
     }
+
+    static (Tensor Loss, Tensor Logits) CrossEntropy(Tensor logits, Tensor labels, double labelSmoothing) =>
+        (nn.functional.cross_entropy(logits, labels, label_smoothing: labelSmoothing), logits);
 
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> in eval mode.</summary>
     public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, BatchIterator data, Device device)
