@@ -33,8 +33,17 @@ public static class MasksemblesMasks
         int ones = OnesPerMask(units, members, scale);
         if (ones < 1)
             throw new ArgumentException($"Masksembles: {name} has {units} units, too few for {members} masks at scale {scale}. Use a wider layer or a smaller scale.");
+        // In narrow layers the floor in m can leave no scale in [0.8 s, 1.2 s] whose width is exactly the layer's; then m moves by one.
+        foreach (var m in new[] { ones, ones + 1, ones - 1 }.Where(m => m >= 1 && m <= units))
+            if (Bisect(units, members, scale, m, rng) is { } masks) return masks;
+        throw new ArgumentException($"Masksembles could not generate {members} masks of {ones} units spanning exactly the {units} units of {name} at scale {scale}. " +
+            "Change the scale (--set masksemblesScale=...) or use a wider layer (the reference implementation needs at least 10 units).");
+    }
+
+    static bool[][]? Bisect(int units, int members, double scale, int ones, Random rng)
+    {
         double low = Math.Max(1, 0.8 * scale), high = 1.2 * scale;
-        for (int iteration = 0; iteration < 1000; iteration++)
+        for (int iteration = 0; iteration < 200; iteration++)
         {
             double mid = (low + high) / 2;
             var masks = FixedWidth(ones, members, mid, rng);
@@ -44,8 +53,7 @@ public static class MasksemblesMasks
             if (width > units) high = mid;
             else low = mid;
         }
-        throw new ArgumentException($"Masksembles could not generate {members} masks of {ones} units spanning exactly the {units} units of {name} at scale {scale}. " +
-            "Change the scale (--set masksemblesScale=...) or use a wider layer (the reference implementation needs at least 10 units).");
+        return null;
     }
 
     /// <summary>One Masksembles mask per member for every unit group of <paramref name="model"/>.</summary>
