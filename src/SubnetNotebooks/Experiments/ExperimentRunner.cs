@@ -58,36 +58,19 @@ public static class ExperimentRunner
         return TorchRuntime.ResolveDevice(config.Device);
     }
 
-    /// <summary>Runs every configured method and writes <paramref name="runFolder"/>.</summary>
+    /// <summary>Runs every configured method and writes <paramref name="runFolder"/> (resuming what an earlier run left).</summary>
     public static ExperimentOutcome Run(ExperimentConfig config, string runFolder, IExperimentObserver? observer = null, CancellationToken cancellation = default)
     {
-        config.Validate();
-        var device = Prepare(config);
-        var folder = RunFolder.Open(runFolder, config);
-        observer?.OnStage("data", $"loading {config.Dataset}" + (string.IsNullOrEmpty(config.OodDataset) ? "" : $" and {config.OodDataset} (OOD)"));
-        using var data = ExperimentData.Load(config);
-        observer?.OnStage("data", $"train {data.Train.Count:N0}, validation {data.Validation.Count:N0}, test {data.Test.Count:N0}" +
-            (data.Ood is null ? "" : $", OOD {data.Ood.Count:N0}"));
-        var outcomes = new List<MethodOutcome>();
+        using var session = ExperimentSession.Open(config, runFolder, observer);
         foreach (var method in config.Methods)
         {
             cancellation.ThrowIfCancellationRequested();
-            observer?.OnStage(method, "training");
-            using var ensemble = Methods.Create(method, config, data.Info);
-            var context = new EnsembleTrainingContext(data.TrainBatches(config, config.Seed), null, device, folder.Checkpoints, observer, cancellation);
-            ensemble.Fit(context);
-            observer?.OnStage(method, "evaluating");
-            var outcome = Evaluate(ensemble, data, config, device);
-            folder.SavePredictions(method, outcome.Test);
-            folder.SaveReport(method, outcome.Outcome.Report);
-            outcomes.Add(outcome.Outcome);
-            var result = new ExperimentOutcome(config, folder.Root, outcomes);
-            folder.SaveMetrics(result.Table());
-            observer?.OnStage(method, $"accuracy {outcome.Outcome.Report.Test.Accuracy:P2}, NLL {outcome.Outcome.Report.Test.Nll:F4}, ECE {outcome.Outcome.Report.Test.Ece:F4}");
+            var trained = session.Train(method, observer, cancellation);
+            var test = trained.Outcome.Report.Test;
+            observer?.OnStage(method, $"accuracy {test.Accuracy:P2}, NLL {test.Nll:F4}, ECE {test.Ece:F4}");
         }
-        var final = new ExperimentOutcome(config, folder.Root, outcomes);
-        //REPORT RunReport.Write(final, folder);
-        return final;
+        session.WriteReport();
+        return session.Outcome;
     }
 
     /// <summary>Predicts the test, validation and OOD sets with a trained ensemble and evaluates every metric.</summary>

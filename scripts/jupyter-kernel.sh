@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The kit's notebooks in Jupyter, with the .NET Interactive kernel, offline and loopback-only.
+#
+#   scripts/jupyter-kernel.sh install      installs everything and writes the kernel spec (default)
+#   scripts/jupyter-kernel.sh check DIR    install, then execute notebooks/00-setup-check.ipynb with
+#                                          `jupyter nbconvert --execute` into DIR and verify it
+#   scripts/jupyter-kernel.sh env          prints the export line for using the kernel yourself
+#
+# What it does, idempotently:
+#   1. Debian: jupyter-nbconvert, python3-nbclient, python3-ipykernel, jupyter-client (install-deps.sh --notebooks).
+#   2. The dotnet-interactive tool from the local tool manifest (.config/dotnet-tools.json).
+#   3. A kernel copy of that tool in .dotnet-tools/ whose FSharp.Core.dll is 10.1.x: the tool ships
+#      FSharp.Core 10.0.0.0, while Plotly.NET 6.0.0 (#r "nuget: Plotly.NET, 6.0.0") needs 10.1.0.0. The
+#      copy is hard links to the NuGet cache (no extra disk) except that one file, which comes from the
+#      FSharp.Core package the kit itself restores (Directory.Packages.props).
+#   4. A kernel spec in .dotnet-tools/jupyter/kernels/.net-csharp (use it with JUPYTER_PATH), written by
+#      hand: unlike `dotnet interactive jupyter install` it passes no --http-port-range, so the kernel
+#      opens no HTTP listener; its ZeroMQ sockets bind to the connection file's ip, 127.0.0.1.
+#   5. The Release build of src/SubnetNotebooks.Notebooks, which the notebooks' setup.csx references.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT=1
+
+mode="${1:-install}"
+tools="$root/.dotnet-tools"
+jupyter_path="$tools/jupyter"
+nuget="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+
+json_value() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+tool_version="$(json_value .config/dotnet-tools.json "d['tools']['microsoft.dotnet-interactive']['version']")"
+fsharp_version="$(python3 -c "import re; print(re.search(r'Include=\"FSharp.Core\" Version=\"([^\"]+)\"', open('Directory.Packages.props').read()).group(1))")"
+kernel_dir="$tools/dotnet-interactive-$tool_version"
+
+install() {
+  scripts/install-deps.sh --notebooks
+
+  echo "dotnet-interactive $tool_version (local tool manifest)"
+  dotnet tool restore >/dev/null
+  local tool_dir
+  tool_dir="$(ls -d "$nuget/microsoft.dotnet-interactive/$tool_version/tools/"net*/any 2>/dev/null | sort -V | tail -1)"
+  [ -f "$tool_dir/Microsoft.DotNet.Interactive.App.dll" ] || {
+    echo "error: dotnet tool restore did not leave Microsoft.dotnet-interactive $tool_version under $nuget/microsoft.dotnet-interactive; run 'dotnet tool restore' and read its output." >&2; exit 1; }
+
+  echo "Building src/SubnetNotebooks.Notebooks (Release), which the notebooks reference"
+  dotnet build src/SubnetNotebooks.Notebooks -c Release -v quiet -nologo >/dev/null
+  local fsharp="$nuget/fsharp.core/$fsharp_version/lib/netstandard2.1/FSharp.Core.dll"
+  [ -f "$fsharp" ] || { echo "error: $fsharp is missing after the build; run 'dotnet restore src/SubnetNotebooks' and check FSharp.Core in Directory.Packages.props." >&2; exit 1; }
+
+  if [ ! -f "$kernel_dir/.fsharp-core-$fsharp_version" ]; then
+    echo "Kernel copy of the tool with FSharp.Core $fsharp_version: ${kernel_dir#$root/}"
+    rm -rf "$kernel_dir"
+    mkdir -p "$tools"
+    cp -al "$tool_dir" "$kernel_dir" 2>/dev/null || cp -a "$tool_dir" "$kernel_dir"
+    # Replace the links, never write through them (that would change the NuGet cache).
+    rm -f "$kernel_dir/FSharp.Core.dll" "$kernel_dir/FSharp.Core.xml"
+    cp "$fsharp" "$kernel_dir/FSharp.Core.dll"
+    touch "$kernel_dir/.fsharp-core-$fsharp_version"
+  fi
+
+  local spec="$jupyter_path/kernels/.net-csharp"
+  mkdir -p "$spec"
+  python3 - "$spec/kernel.json" "$(command -v dotnet)" "$kernel_dir/Microsoft.DotNet.Interactive.App.dll" <<'PY'
+import json, sys
+path, dotnet, app = sys.argv[1:4]
+spec = {
+    "argv": [dotnet, app, "jupyter", "--default-kernel", "csharp", "--http-local-only", "{connection_file}"],
+    "display_name": ".NET (C#)",
+    "language": "C#",
+    "env": {"DOTNET_CLI_TELEMETRY_OPTOUT": "1", "DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT": "1", "DOTNET_NOLOGO": "1"},
+    "metadata": {"debugger": False},
+}
+json.dump(spec, open(path, "w"), indent=2)
+PY
+  echo "Kernel spec: ${spec#$root/}/kernel.json (export JUPYTER_PATH=$jupyter_path)"
+}
+
+check() {
+  local out="$1"
+  mkdir -p "$out"
+  echo "Executing notebooks/00-setup-check.ipynb with jupyter nbconvert (kernel .net-csharp)"
+  local log="$out/nbconvert.log"
+  JUPYTER_PATH="$jupyter_path" jupyter nbconvert --to notebook --execute notebooks/00-setup-check.ipynb \
+    --ExecutePreprocessor.kernel_name=.net-csharp --ExecutePreprocessor.timeout=900 \
+    --output-dir "$out" --output 00-setup-check.ipynb 2>&1 | tee "$log"
+  # The kernel logs every HTTP address it listens on; anything but loopback is a failure.
+  if grep "Now listening on:" "$log" | grep -Ev "//(127\.0\.0\.1|\[::1\]|localhost)[:/]"; then
+    echo "error: the kernel listened on a non-loopback address (above); the kernel spec must pass --http-local-only." >&2
+    exit 1
+  fi
+  python3 - "$out/00-setup-check.ipynb" <<'PY'
+import json, sys
+path = sys.argv[1]
+nb = json.load(open(path))
+def text(v): return "".join(v) if isinstance(v, list) else v
+errors, charts, plotly_js = [], 0, False
+for i, cell in enumerate(nb["cells"], 1):
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            errors.append(f"cell {i}: {out.get('ename')}: {out.get('evalue')}")
+        html = text(out.get("data", {}).get("text/html", ""))
+        if "newPlot(" in html and "subnet-chart" in html: charts += 1
+        if "* plotly.js v" in html: plotly_js = True
+if errors: sys.exit(f"{path}: cell errors:\n  " + "\n  ".join(errors))
+if charts == 0: sys.exit(f"{path}: no text/html output holds a Plotly chart (expected the charts of cells 7 and 9)")
+if not plotly_js: sys.exit(f"{path}: plotly.js is not inlined in any output, so the charts would render blank offline")
+print(f"{path}: ok, {charts} Plotly chart outputs, plotly.js inlined, no cell errors")
+PY
+}
+
+case "$mode" in
+  install) install ;;
+  check) [ $# -ge 2 ] || { echo "usage: scripts/jupyter-kernel.sh check OUTPUT_DIR" >&2; exit 2; }; install; check "$2" ;;
+  env) echo "export JUPYTER_PATH=$jupyter_path" ;;
+  *) echo "usage: scripts/jupyter-kernel.sh [install | check OUTPUT_DIR | env]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Html;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Formatting;
+using Plotly.NET;
+using SubnetNotebooks.Plots;
+
+namespace SubnetNotebooks.Interactive;
+
+/// <summary>
+/// A line chart that redraws in place as points arrive (e.g. one point per member per epoch):
+/// one notebook output, updated, not a new chart per step. Outside a notebook it only collects
+/// the points, so the same code runs headless.
+/// </summary>
+/// <example><code>
+/// var live = LiveChart.Show("Training loss", "Epoch", "Loss");
+/// for (int epoch = 1; epoch &lt;= 3; epoch++)
+///     live.Add(epoch, ("subnetwork 1", loss1), ("subnetwork 2", loss2));
+/// </code></example>
+public sealed class LiveChart
+{
+    readonly object _gate = new();
+    readonly Dictionary<string, (List<double> X, List<double> Y)> _series = new(StringComparer.Ordinal);
+    readonly List<string> _order = [];
+    readonly string _id = ChartHtml.NewId();
+    readonly DisplayedValue? _output;
+    readonly bool _carriesScript;
+
+    LiveChart(string title, string xTitle, string yTitle)
+    {
+        Title = title;
+        XTitle = xTitle;
+        YTitle = yTitle;
+        if (KernelInvocationContext.Current is { } context)
+            _output = context.Display(new HtmlString(Render(out _carriesScript)), HtmlFormatter.MimeType);
+    }
+
+    /// <summary>Chart title.</summary>
+    public string Title { get; }
+
+    /// <summary>X axis title.</summary>
+    public string XTitle { get; }
+
+    /// <summary>Y axis title.</summary>
+    public string YTitle { get; }
+
+    /// <summary>True when the chart is shown in a notebook output (false headless).</summary>
+    public bool IsDisplayed => _output is not null;
+
+    /// <summary>Shows an empty chart in the current notebook cell (nothing outside a notebook).</summary>
+    public static LiveChart Show(string title, string xTitle = "Epoch", string yTitle = "Value") => new(title, xTitle, yTitle);
+
+    /// <summary>Adds one point to <paramref name="series"/> (created on first use) and redraws.</summary>
+    public void Add(string series, double x, double y)
+    {
+        lock (_gate) Append(series, x, y);
+        Redraw();
+    }
+
+    /// <summary>Adds one point per series at the same x (e.g. every member after an epoch) and redraws once.</summary>
+    public void Add(double x, params (string Series, double Y)[] points)
+    {
+        lock (_gate)
+            foreach (var (series, y) in points) Append(series, x, y);
+        Redraw();
+    }
+
+    /// <summary>The series collected so far, in the order they first appeared.</summary>
+    public IReadOnlyList<LineSeries> Series
+    {
+        get
+        {
+            lock (_gate)
+                return _order.Select(n => new LineSeries(n, _series[n].X.ToArray(), _series[n].Y.ToArray())).ToArray();
+        }
+    }
+
+    /// <summary>The chart as it stands (an empty chart before the first point).</summary>
+    public GenericChart Chart
+    {
+        get
+        {
+            var series = Series;
+            return series.Count == 0
+                ? Plotly.NET.Chart.Invisible().Titled(Title, XTitle, YTitle)
+                : MetricLines.Create(Title, XTitle, YTitle, series);
+        }
+    }
+
+    void Append(string series, double x, double y)
+    {
+        if (!_series.TryGetValue(series, out var points))
+        {
+            _series[series] = points = ([], []);
+            _order.Add(series);
+        }
+        points.X.Add(x);
+        points.Y.Add(y);
+    }
+
+    void Redraw()
+    {
+        if (_output is null) return;
+        string fragment = ChartHtml.Fragment(Chart, _id);
+        // The output that first brought plotly.js into the notebook keeps it, so the saved notebook still renders.
+        _output.Update(new HtmlString(_carriesScript ? PlotlyJs.ScriptElement() + "\n" + fragment : fragment));
+    }
+
+    string Render(out bool carriesScript) => NotebookCharts.ToHtml(Chart, _id, out carriesScript);
+}

@@ -1,0 +1,111 @@
+using SubnetNotebooks.Ensembles;
+using SubnetNotebooks.Metrics;
+using SubnetNotebooks.Training;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Experiments;
+
+/// <summary>A trained method: the ensemble itself, its evaluation and its test predictions [M, N, C].</summary>
+public sealed record TrainedMethod(IEnsemble Ensemble, MethodOutcome Outcome, Predictions Test);
+
+/// <summary>
+/// One experiment opened step by step: config, device, data and run folder, then methods trained and
+/// evaluated one at a time. `subnet reproduce` loops over the configured methods; a notebook calls the
+/// same steps cell by cell. Every evaluated method is written to the run folder at once.
+/// </summary>
+public sealed class ExperimentSession : IDisposable
+{
+    readonly List<TrainedMethod> _methods = [];
+
+    ExperimentSession(ExperimentConfig config, Device device, RunFolder folder, ExperimentData data)
+    {
+        Config = config; Device = device; Folder = folder; Data = data;
+    }
+
+    public ExperimentConfig Config { get; }
+    public Device Device { get; }
+    public RunFolder Folder { get; }
+    public ExperimentData Data { get; }
+    /// <summary>Every method trained and evaluated so far, in order.</summary>
+    public IReadOnlyList<TrainedMethod> Methods => _methods;
+
+    /// <summary>The environment variable that names the run folder of a notebook run (set by `subnet run`).</summary>
+    public const string RunFolderVariable = "SUBNET_RUN_DIR";
+
+    /// <summary>
+    /// Validates the config, prepares torch (threads, seed, device), opens (or resumes) the run folder and loads the data.
+    /// Without <paramref name="runFolder"/>: SUBNET_RUN_DIR if set, else runs/&lt;profile&gt;-&lt;dataset&gt;-m&lt;M&gt;-seed&lt;S&gt;.
+    /// </summary>
+    public static ExperimentSession Open(ExperimentConfig config, string? runFolder = null, IExperimentObserver? observer = null)
+    {
+        config.Validate();
+        var device = ExperimentRunner.Prepare(config);
+        runFolder ??= Environment.GetEnvironmentVariable(RunFolderVariable) is { Length: > 0 } env ? env : RunFolder.DefaultPath(config);
+        var folder = RunFolder.Open(runFolder, config);
+        observer?.OnStage("data", $"loading {config.Dataset}" + (string.IsNullOrEmpty(config.OodDataset) ? "" : $" and {config.OodDataset} (OOD)"));
+        var data = ExperimentData.Load(config);
+        observer?.OnStage("data", $"train {data.Train.Count:N0}, validation {data.Validation.Count:N0}, test {data.Test.Count:N0}" +
+            (data.Ood is null ? "" : $", OOD {data.Ood.Count:N0}"));
+        return new ExperimentSession(config, device, folder, data);
+    }
+
+    /// <summary>An untrained ensemble of <paramref name="method"/> configured by this session.</summary>
+    public IEnsemble Create(string method) => Experiments.Methods.Create(method, Config, Data.Info);
+
+    /// <summary>The training context: seeded training batches, the device, checkpoints in the run folder.</summary>
+    public EnsembleTrainingContext Context(ITrainingObserver? observer = null, CancellationToken cancellation = default) =>
+        new(Data.TrainBatches(Config, Config.Seed), null, Device, Folder.Checkpoints, observer, cancellation);
+
+    /// <summary>Creates, trains (resuming from checkpoints) and evaluates <paramref name="method"/>.</summary>
+    public TrainedMethod Train(string method, ITrainingObserver? observer = null, CancellationToken cancellation = default)
+    {
+        var ensemble = Create(method);
+        try
+        {
+            (observer as IExperimentObserver)?.OnStage(method, "training");
+            ensemble.Fit(Context(observer, cancellation));
+            (observer as IExperimentObserver)?.OnStage(method, "evaluating");
+            return Evaluate(ensemble);
+        }
+        catch
+        {
+            ensemble.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Evaluates a trained ensemble (test, validation for temperature scaling, OOD), records it and updates the run folder.</summary>
+    public TrainedMethod Evaluate(IEnsemble ensemble)
+    {
+        var (outcome, test) = ExperimentRunner.Evaluate(ensemble, Data, Config, Device);
+        var trained = new TrainedMethod(ensemble, outcome, test);
+        int existing = _methods.FindIndex(m => m.Outcome.Method == outcome.Method);
+        if (existing >= 0)
+        {
+            if (!ReferenceEquals(_methods[existing].Ensemble, ensemble)) _methods[existing].Ensemble.Dispose();
+            _methods[existing] = trained;
+        }
+        else _methods.Add(trained);
+        Folder.SavePredictions(outcome.Method, test);
+        Folder.SaveReport(outcome.Method, outcome.Report);
+        Folder.SaveMetrics(Outcome.Table());
+        return trained;
+    }
+
+    /// <summary>The outcomes so far as one experiment outcome.</summary>
+    public ExperimentOutcome Outcome => new(Config, Folder.Root, _methods.Select(m => m.Outcome).ToArray());
+
+    /// <summary>Writes report.html with every chart of the methods evaluated so far.</summary>
+    public string WriteReport()
+    {
+        RunReport.Write(Outcome, Folder);
+        return Folder.ReportPath;
+    }
+
+    public void Dispose()
+    {
+        foreach (var m in _methods) m.Ensemble.Dispose();
+        _methods.Clear();
+        Data.Dispose();
+    }
+}

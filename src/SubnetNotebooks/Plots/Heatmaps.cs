@@ -1,0 +1,53 @@
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
+
+namespace SubnetNotebooks.Plots;
+
+/// <summary>
+/// Heatmaps of the kit: which member owns each unit of a layer (the non-overlapping masks), and
+/// pairwise matrices between members (prediction disagreement, KL divergence).
+/// </summary>
+public static class Heatmaps
+{
+    /// <summary>
+    /// The masks of one layer: cell (unit, member) is 1 when the unit belongs to that member's
+    /// subnetwork. With non-overlapping masks every row has at most one 1.
+    /// </summary>
+    /// <param name="layer">Layer name, e.g. "conv2"; used in the title.</param>
+    /// <param name="mask">[units, members] 0/1 (or keep-probability) per unit and member.</param>
+    public static GenericChart Mask(string layer, float[,] mask)
+    {
+        int units = mask.GetLength(0), members = mask.GetLength(1);
+        ChartLayout.RequireNonEmpty($"{nameof(Heatmaps)}.{nameof(Mask)} '{layer}'", "mask", units * members);
+        var z = Enumerable.Range(0, units).Select(u => Enumerable.Range(0, members).Select(m => (double)mask[u, m]).ToArray()).ToArray();
+        var heatmap = Chart.Heatmap<double, string, int, string>(
+            zData: z,
+            X: Enumerable.Range(1, members).Select(m => $"member {m}").ToArray(),
+            Y: Enumerable.Range(0, units).ToArray(),
+            ColorScale: StyleParam.Colorscale.Greys, ReverseScale: true, ShowScale: false);
+        return heatmap.Titled($"Masks of {layer}: unit ownership per member", "Member", "Unit");
+    }
+
+    /// <summary>
+    /// A square matrix between members, e.g. pairwise prediction disagreement or KL divergence;
+    /// each cell is annotated with its value.
+    /// </summary>
+    /// <param name="title">Chart title, e.g. "Pairwise disagreement".</param>
+    /// <param name="labels">[members] member names, used for both axes.</param>
+    /// <param name="matrix">[members, members] value for (row member, column member).</param>
+    public static GenericChart Pairwise(string title, IReadOnlyList<string> labels, double[,] matrix)
+    {
+        const string chart = $"{nameof(Heatmaps)}.{nameof(Pairwise)}";
+        ChartLayout.RequireSameLength(chart, "labels", labels.Count, "matrix rows", matrix.GetLength(0));
+        ChartLayout.RequireSameLength(chart, "labels", labels.Count, "matrix columns", matrix.GetLength(1));
+        ChartLayout.RequireNonEmpty(chart, "labels", labels.Count);
+        int n = labels.Count;
+        var z = Enumerable.Range(0, n).Select(r => Enumerable.Range(0, n).Select(c => matrix[r, c]).ToArray()).ToArray();
+        var text = z.SelectMany(row => row.Select(v => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        var heatmap = Chart.Heatmap<double, string, string, string>(
+            zData: z, X: labels.ToArray(), Y: labels.ToArray(), MultiText: text,
+            ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true);
+        return heatmap.Titled(title, null, null);
+    }
+}

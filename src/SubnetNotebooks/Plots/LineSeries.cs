@@ -1,0 +1,7 @@
+namespace SubnetNotebooks.Plots;
+
+/// <summary>One named line: y against x (parallel arrays of the same length).</summary>
+/// <param name="Name">Legend entry, e.g. "Subnetworks (M=4)".</param>
+/// <param name="X">[points] x values, e.g. ensemble sizes or severities.</param>
+/// <param name="Y">[points] y values, e.g. accuracy.</param>
+public sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y);

@@ -1,0 +1,118 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using SubnetNotebooks.Experiments;
+using SubnetNotebooks.Training;
+
+namespace SubnetNotebooks.Tests.Experiments;
+
+/// <summary>End-to-end runs of the pipeline on a synthetic digits file (same format and size as scikit-learn's).</summary>
+public class ExperimentRunnerTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("subnet-runner-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>1,797 lines of 64 values in 0..16 and a label: class k lights pixel row k % 8, with noise.</summary>
+    string WriteDigits()
+    {
+        var folder = Path.Combine(_dir, "data", "digits");
+        Directory.CreateDirectory(folder);
+        var rng = new Random(5);
+        var text = new StringBuilder();
+        for (int i = 0; i < 1797; i++)
+        {
+            int label = i % 10;
+            var values = Enumerable.Range(0, 64).Select(p => p / 8 == label % 8 || (label >= 8 && p % 8 == label - 8) ? 12 + rng.Next(5) : rng.Next(4));
+            text.Append(string.Join(',', values)).Append(',').Append(label).Append('\n');
+        }
+        using var file = File.Create(Path.Combine(folder, "digits.csv.gz"));
+        using var gz = new GZipStream(file, CompressionLevel.Fastest);
+        gz.Write(Encoding.ASCII.GetBytes(text.ToString()));
+        return Path.Combine(_dir, "data");
+    }
+
+    ExperimentConfig Config(string dataDir) => Profiles.Smoke with
+    {
+        Dataset = "digits", OodDataset = "", DataDir = dataDir, TrainSamples = 0, TestSamples = 0, ValidationSamples = 200,
+        Widths = [32, 32], Members = 2, Epochs = 2, ParentEpochs = 2, SubnetEpochs = 2, BatchSize = 32, LearningRate = 0.05, Seed = 3,
+    };
+
+    sealed class CancelAt(string run, int epoch, CancellationTokenSource source) : IExperimentObserver
+    {
+        public void OnEpoch(EpochProgress progress)
+        {
+            if (progress.Run == run && progress.Epoch == epoch) source.Cancel();
+        }
+    }
+
+    [Fact]
+    public void RunWritesTheWholeRunFolder()
+    {
+        var config = Config(WriteDigits());
+        var folder = Path.Combine(_dir, "run");
+        var outcome = ExperimentRunner.Run(config, folder);
+
+        Assert.Equal(["single", "mcdropout", "deep", "subnet"], outcome.Methods.Select(m => m.Method));
+        foreach (var file in new[] { "config.json", "metrics.json", "metrics.csv", "report.html", "predictions/labels.npy" })
+            Assert.True(File.Exists(Path.Combine(folder, file)), file);
+        foreach (var method in config.Methods)
+        {
+            Assert.True(File.Exists(Path.Combine(folder, "predictions", $"{method}.npy")), method);
+            Assert.True(File.Exists(Path.Combine(folder, "reports", $"{method}.json")), method);
+        }
+        foreach (var run in new[] { "single", "mcdropout", "deep/1", "deep/2", "subnet/parent", "subnet/1", "subnet/2" })
+            Assert.True(File.Exists(Path.Combine(folder, "checkpoints", run, "last.ckpt")), run);
+
+        // predictions/<method>.npy is float32 [M, N, C]: header names the shape, then M*N*C*4 bytes.
+        var npy = File.ReadAllBytes(Path.Combine(folder, "predictions", "deep.npy"));
+        var header = Encoding.ASCII.GetString(npy, 10, BitConverter.ToUInt16(npy, 8));
+        Assert.Contains("'descr': '<f4'", header);
+        Assert.Contains("'shape': (2, 450, 10)", header);
+        Assert.Equal(10 + BitConverter.ToUInt16(npy, 8) + 2 * 450 * 10 * 4, npy.Length);
+
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
+        foreach (var method in config.Methods)
+        {
+            var row = metrics.RootElement.GetProperty(method);
+            foreach (var key in new[] { "accuracy", "nll", "ece", "brier", "ts.nll", "diversity.disagreement", "cost.parameters", "cost.train_seconds" })
+                Assert.True(row.TryGetProperty(key, out _), $"{method}.{key}");
+        }
+        var subnet = outcome.Methods.Single(m => m.Method == "subnet");
+        var deep = outcome.Methods.Single(m => m.Method == "deep");
+        Assert.True(subnet.Parameters < deep.Parameters / 2, $"subnetworks {subnet.Parameters} vs deep {deep.Parameters}");
+        Assert.True(outcome.Methods.All(m => m.Report.Test.Accuracy > 0.5), "every method learns the synthetic digits");
+    }
+
+    [Fact]
+    public void InterruptedRunResumesToTheMetricsOfAnUninterruptedRun()
+    {
+        var config = Config(WriteDigits());
+        var reference = ExperimentRunner.Run(config, Path.Combine(_dir, "whole"));
+
+        var folder = Path.Combine(_dir, "interrupted");
+        using (var cancel = new CancellationTokenSource())
+            Assert.Throws<OperationCanceledException>(() => ExperimentRunner.Run(config, folder, new CancelAt("subnet/1", 1, cancel), cancel.Token));
+        Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "deep", "2", "last.ckpt")));
+        Assert.False(File.Exists(Path.Combine(folder, "checkpoints", "subnet", "2", "last.ckpt")));
+
+        var resumed = ExperimentRunner.Run(config, folder);
+        Assert.Equal(reference.Methods.Select(m => m.Report.Test.Nll), resumed.Methods.Select(m => m.Report.Test.Nll));
+        Assert.Equal(reference.Methods.Select(m => m.Report.Test.Accuracy), resumed.Methods.Select(m => m.Report.Test.Accuracy));
+        var subnetRuns = resumed.Methods.Single(m => m.Method == "subnet").TrainingRuns;
+        var described = string.Join("; ", subnetRuns.Select(r => $"{r.History[0].Run} resumed at {r.ResumedFromEpoch}"));
+        Assert.True(subnetRuns.Any(r => r.History[0].Run == "subnet/1" && r.ResumedFromEpoch == 1), described);
+        Assert.True(subnetRuns.Any(r => r.History[0].Run == "subnet/parent" && r.ResumedFromEpoch == 2), described);
+    }
+
+    [Fact]
+    public void RunFolderOfAnotherExperimentIsRefusedByName()
+    {
+        var config = Config(WriteDigits()) with { Methods = ["single"] };
+        var folder = Path.Combine(_dir, "one");
+        ExperimentRunner.Run(config, folder);
+        var error = Assert.Throws<InvalidOperationException>(() => ExperimentRunner.Run(config with { LearningRate = 0.2 }, folder));
+        Assert.Contains("learningRate", error.Message);
+        Assert.Contains("--config", error.Message);
+    }
+}

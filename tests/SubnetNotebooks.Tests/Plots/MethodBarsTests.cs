@@ -1,0 +1,31 @@
+using SubnetNotebooks.Plots;
+
+namespace SubnetNotebooks.Tests.Plots;
+
+public class MethodBarsTests
+{
+    [Fact]
+    public void OneBarTracePerMetricOverTheMethods()
+    {
+        string[] methods = ["Single", "MC dropout", "Subnetworks"];
+        string[] metrics = ["Accuracy", "ECE"];
+        var values = new double[,] { { 0.90, 0.05 }, { 0.91, 0.03 }, { 0.93, 0.02 } };
+
+        var chart = MethodBars.Create("Fashion-MNIST", methods, metrics, values);
+        var traces = Figure.Traces(chart);
+
+        Assert.Equal(2, traces.Length);
+        Assert.All(traces, t => Assert.Equal("bar", t.GetProperty("type").GetString()));
+        Assert.Equal("ECE", traces[1].GetProperty("name").GetString());
+        Assert.Equal(methods, Figure.Strings(traces[1].GetProperty("x")));
+        Assert.Equal([0.05, 0.03, 0.02], Figure.Numbers(traces[1].GetProperty("y")));
+        Assert.Equal("Method", Figure.AxisTitle(chart, "xaxis"));
+    }
+
+    [Fact]
+    public void RejectsValuesWithTooFewColumns()
+    {
+        var e = Assert.Throws<ArgumentException>(() => MethodBars.Create("t", ["A"], ["Accuracy", "ECE"], new double[1, 1]));
+        Assert.Contains("values columns", e.Message);
+    }
+}

@@ -1,0 +1,43 @@
+using SubnetNotebooks.Plots;
+
+namespace SubnetNotebooks.Tests.Plots;
+
+public class MetricLinesTests
+{
+    static readonly LineSeries Subnetworks = new("Subnetworks", [1, 2, 4], [0.90, 0.92, 0.93]);
+    static readonly LineSeries DeepEnsemble = new("Deep ensemble", [1, 2, 4], [0.90, 0.925, 0.94]);
+
+    [Fact]
+    public void OneLinePerSeriesWithItsValues()
+    {
+        var chart = MetricLines.Create("Accuracy vs M", "Ensemble size M", "Accuracy", [Subnetworks, DeepEnsemble]);
+        var traces = Figure.Traces(chart);
+
+        Assert.Equal(2, traces.Length);
+        Assert.Equal("Subnetworks", traces[0].GetProperty("name").GetString());
+        Assert.Equal("Deep ensemble", traces[1].GetProperty("name").GetString());
+        Assert.Equal([1.0, 2.0, 4.0], Figure.Numbers(traces[1].GetProperty("x")));
+        Assert.Equal([0.90, 0.925, 0.94], Figure.Numbers(traces[1].GetProperty("y")));
+        Assert.Equal("lines+markers", traces[0].GetProperty("mode").GetString());
+    }
+
+    [Fact]
+    public void TitlesTheChartAndBothAxes()
+    {
+        var chart = MetricLines.Create("Accuracy vs M", "Ensemble size M", "Accuracy", [Subnetworks]);
+
+        Assert.Equal("Accuracy vs M", Figure.Title(chart));
+        Assert.Equal("Ensemble size M", Figure.AxisTitle(chart, "xaxis"));
+        Assert.Equal("Accuracy", Figure.AxisTitle(chart, "yaxis"));
+    }
+
+    [Fact]
+    public void RejectsASeriesWhoseXAndYDiffer()
+    {
+        var broken = new LineSeries("MC dropout", [1, 2, 3], [0.9, 0.91]);
+        var e = Assert.Throws<ArgumentException>(() => MetricLines.Create("t", "x", "y", [broken]));
+        Assert.Contains("MC dropout", e.Message);
+        Assert.Contains("3", e.Message);
+        Assert.Contains("2", e.Message);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using SubnetNotebooks.Plots;
+
+namespace SubnetNotebooks.Tests.Plots;
+
+public class ReportWriterTests
+{
+    /// <summary>plotly.js as Plotly.NET embeds it, read here without the code under test.</summary>
+    static string EmbeddedPlotlyJs()
+    {
+        var assembly = typeof(Plotly.NET.GenericChart).Assembly;
+        var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith(".min.js", StringComparison.Ordinal));
+        using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+        return reader.ReadToEnd();
+    }
+
+    static int Occurrences(string text, string part)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + 1, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
+    static string WriteSampleReport(out string[] chartIds)
+    {
+        var report = new ReportWriter("Fashion-MNIST <cpu>");
+        report.Heading("Accuracy");
+        report.Text("Four **subnetworks** of one parent.\n\n- no overlap\n- trained `independently`");
+        report.Table(["Method", "Accuracy"], [["Single", "0.901"], ["Subnetworks", "0.915"]], "Test set");
+        var ids = new List<string>();
+        for (int i = 0; i < 3; i++)
+            ids.Add(report.Chart(MetricLines.Create($"chart {i}", "M", "Accuracy", [new LineSeries("s", [1, 2], [0.5, 0.6 + i / 10.0])])));
+        chartIds = ids.ToArray();
+        var path = Path.Combine(Path.GetTempPath(), $"subnet-report-{Guid.NewGuid():N}", "report.html");
+        report.Save(path);
+        return path;
+    }
+
+    [Fact]
+    public void InlinesPlotlyJsExactlyOnceAndLoadsNothingFromTheNetwork()
+    {
+        var path = WriteSampleReport(out _);
+        var html = File.ReadAllText(path);
+        var plotly = EmbeddedPlotlyJs();
+
+        Assert.Contains(plotly, html);
+        Assert.Equal(1, Occurrences(html, plotly[..4000]));
+        Assert.DoesNotMatch(new Regex("<script[^>]*\\bsrc\\s*=", RegexOptions.IgnoreCase), html);
+        // plotly.js itself mentions CDN hosts (for optional map tiles); the page around it must not.
+        Assert.DoesNotContain("cdn.", html.Replace(plotly, ""), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void HoldsEveryChartDivAndItsDrawingScript()
+    {
+        var path = WriteSampleReport(out var ids);
+        var html = File.ReadAllText(path);
+
+        Assert.Equal(3, ids.Distinct().Count());
+        foreach (var id in ids)
+        {
+            Assert.Contains($"<div id=\"{id}\"", html);
+            Assert.Contains($"newPlot('{id}'", html);
+        }
+        Assert.Contains("\"y\":[0.5,0.8]", html);
+    }
+
+    [Fact]
+    public void IsUtf8WithAByteOrderMark()
+    {
+        var bytes = File.ReadAllBytes(WriteSampleReport(out _));
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        Assert.StartsWith("<!DOCTYPE html>", Encoding.UTF8.GetString(bytes, 3, 20));
+    }
+
+    [Fact]
+    public void EscapesTextAndRendersTheMarkdownSubset()
+    {
+        var html = File.ReadAllText(WriteSampleReport(out _));
+
+        Assert.Contains("<title>Fashion-MNIST &lt;cpu&gt;</title>", html);
+        Assert.Contains("<strong>subnetworks</strong>", html);
+        Assert.Contains("<li>trained <code>independently</code></li>", html);
+        Assert.Contains("<caption>Test set</caption>", html);
+        Assert.Contains("<td>Subnetworks</td><td>0.915</td>", html);
+    }
+
+    [Fact]
+    public void ATableRowWithTheWrongNumberOfCellsIsAnError()
+    {
+        var report = new ReportWriter("r");
+        var e = Assert.Throws<ArgumentException>(() => report.Table(["A", "B"], [["1", "2"], ["3"]]));
+        Assert.Contains("row 2 has 1 cells but there are 2 headers", e.Message);
+    }
+
+    [Fact]
+    public void AScriptEndTagInsideChartTextCannotCloseTheScript()
+    {
+        var chart = MetricLines.Create("</script><b>x", "M", "y", [new LineSeries("</script>", [1], [1])]);
+        var fragment = ChartHtml.Fragment(chart, "c1");
+        Assert.Equal(1, Occurrences(fragment, "</script>"));
+    }
+}
