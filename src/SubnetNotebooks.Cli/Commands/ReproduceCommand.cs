@@ -12,7 +12,7 @@ public sealed class ReproduceCommand : Command<ReproduceCommand.Settings>
     public sealed class Settings : ExperimentSettings
     {
         [CommandOption("--methods <LIST>")]
-        [Description("Comma-separated methods: single, mcdropout, deep, subnet (default: all four).")]
+        [Description("Comma-separated methods: single, mcdropout, deep, subnet, batchensemble, mimo, masksembles, packed, overlap (default: the first four).")]
         public string? Methods { get; init; }
     }
 

@@ -46,7 +46,7 @@ public sealed record ExperimentConfig
 
     /// <summary>Ensemble size M (subnetworks, deep-ensemble members, MC-dropout passes).</summary>
     public int Members { get; init; } = 4;
-    /// <summary>Methods to run, in order: single, mcdropout, deep, subnet (and efficient baselines where available).</summary>
+    /// <summary>Methods to run, in order: single, mcdropout, deep, subnet, batchensemble, mimo, masksembles, packed, overlap.</summary>
     public string[] Methods { get; init; } = ["single", "mcdropout", "deep", "subnet"];
 
     /// <summary>Epochs of the single model, the MC-dropout model and every deep-ensemble member.</summary>
@@ -80,6 +80,19 @@ public sealed record ExperimentConfig
     public bool Inherit { get; init; } = true;
     /// <summary>How subnetworks train and run: fused (one grouped network, all members per pass), compact (thin networks one by one) or masked.</summary>
     public string Execution { get; init; } = "fused";
+
+    /// <summary>Masksembles scale s in [1, 6]: 1 gives identical masks, larger values less overlap between members.</summary>
+    public double MasksemblesScale { get; init; } = 2;
+    /// <summary>MIMO input repetition ρ in [0, 1]: share of each batch that all members see in the same order.</summary>
+    public double MimoInputRepetition { get; init; }
+    /// <summary>MIMO batch repetition: times each batch is repeated with fresh shuffles (the paper uses 4 on CIFAR).</summary>
+    public int MimoBatchRepetition { get; init; } = 1;
+    /// <summary>Packed-Ensembles width factor α: each member has α/M of the base width.</summary>
+    public double PackedAlpha { get; init; } = 2;
+    /// <summary>Packed-Ensembles subgroups γ per member in every layer after the first.</summary>
+    public int PackedGamma { get; init; } = 1;
+    /// <summary>Mask overlap t in [0, 1] of the overlap method: 0 disjoint subnetworks, 1 independent dropout-like masks.</summary>
+    public double Overlap { get; init; } = 0.5;
 
     public long Seed { get; init; }
     /// <summary>auto (CUDA when available), cpu or cuda.</summary>
@@ -172,8 +185,14 @@ public sealed record ExperimentConfig
         if (Methods.Length == 0) throw new ArgumentException("methods is empty: pass --methods single,mcdropout,deep,subnet.");
         if (Dropout is < 0 or >= 1) throw new ArgumentException($"dropout must be in [0, 1), got {Dropout}.");
         if (ParentDropout is < 0 or >= 1) throw new ArgumentException($"parentDropout must be in [0, 1), got {ParentDropout}.");
-        if (Widths.Any(w => w < Members) && Methods.Contains("subnet"))
+        if (Widths.Any(w => w < Members) && (Methods.Contains("subnet") || Methods.Contains("overlap")))
             throw new ArgumentException($"widths [{string.Join(", ", Widths)}] are narrower than members = {Members}: every subnetwork needs at least one unit per layer.");
+        if (MasksemblesScale is < 1 or > 6) throw new ArgumentException($"masksemblesScale must be in [1, 6], got {MasksemblesScale} (--set masksemblesScale=2).");
+        if (MimoInputRepetition is < 0 or > 1) throw new ArgumentException($"mimoInputRepetition must be in [0, 1], got {MimoInputRepetition} (--set mimoInputRepetition=0.5).");
+        if (MimoBatchRepetition < 1) throw new ArgumentException($"mimoBatchRepetition must be >= 1, got {MimoBatchRepetition} (--set mimoBatchRepetition=2).");
+        if (!(PackedAlpha > 0)) throw new ArgumentException($"packedAlpha must be > 0, got {PackedAlpha} (--set packedAlpha=2).");
+        if (PackedGamma < 1) throw new ArgumentException($"packedGamma must be >= 1, got {PackedGamma} (--set packedGamma=1).");
+        if (Overlap is < 0 or > 1) throw new ArgumentException($"overlap must be in [0, 1], got {Overlap} (--set overlap=0.5).");
         BaselineTraining.Validate("epochs/learningRate");
         SubnetTraining.Validate("subnetEpochs/subnetLearningRate");
     }

@@ -10,7 +10,7 @@ namespace SubnetNotebooks.Experiments;
 public static class Methods
 {
     /// <summary>Every method name `--methods` accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["single", "mcdropout", "deep", "subnet"];
+    public static IReadOnlyList<string> Names { get; } = ["single", "mcdropout", "deep", "subnet", "batchensemble", "mimo", "masksembles", "packed", "overlap"];
 
     /// <summary>The configured model family, seeded, for images of <paramref name="info"/>.</summary>
     public static ModelRecipe Recipe(ExperimentConfig config, DatasetInfo info) => (seed, dropout) =>
@@ -19,6 +19,9 @@ public static class Methods
         return ModelFactory.Create(new ModelSpec(config.Model, config.Widths, dropout, config.Depth, config.WidthFactor),
             info.Channels, info.ImageSize, info.ImageSize, info.Classes);
     };
+
+    /// <summary>The configured model family without dropout (the efficient ensembles' base architecture).</summary>
+    public static ModelSpec Spec(ExperimentConfig config) => new(config.Model, config.Widths, 0, config.Depth, config.WidthFactor);
 
     /// <summary>The subnetwork settings of <paramref name="config"/> (criterion, partition, granularity, inherit, execution).</summary>
     public static SubnetworkSettings SubnetSettings(ExperimentConfig config) => new(
@@ -35,6 +38,13 @@ public static class Methods
             "mcdropout" => new McDropout(recipe, config.BaselineTraining, config.Members, config.Seed, config.Dropout),
             "deep" => new DeepEnsemble(recipe, config.BaselineTraining, config.Members, config.Seed),
             "subnet" => new SubnetworkEnsemble(recipe, config.ParentTraining, config.SubnetTraining, SubnetSettings(config), config.Seed, config.ParentDropout),
+            "batchensemble" => new BatchEnsemble(recipe, config.BaselineTraining, config.Members, config.Seed),
+            "mimo" => new Mimo(Spec(config), info.Channels, info.ImageSize, info.ImageSize, info.Classes, config.BaselineTraining, config.Members,
+                config.Seed, config.MimoInputRepetition, config.MimoBatchRepetition),
+            "masksembles" => new Masksembles(recipe, config.BaselineTraining, config.Members, config.Seed, config.MasksemblesScale),
+            "packed" => new PackedEnsemble(Spec(config), info.Channels, info.ImageSize, info.ImageSize, info.Classes, config.BaselineTraining, config.Members,
+                config.Seed, config.PackedAlpha, config.PackedGamma),
+            "overlap" => new OverlapEnsemble(recipe, config.BaselineTraining, config.Members, config.Seed, config.Overlap),
             _ => throw new ArgumentException($"Unknown method '{method}' in --methods: use {string.Join(", ", Names)}."),
         };
     }

@@ -86,6 +86,11 @@ public static class Trainer
     /// <summary>Forward pass and loss; the objective is what backward runs on: the loss, or for M fused members the sum of their mean losses.</summary>
     static (Tensor Loss, Tensor Logits, Tensor Objective) Forward(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y, double labelSmoothing)
     {
+        if (model is ITrainingObjective custom)
+        {
+            var (customLoss, customLogits) = custom.TrainingLoss(x, y, labelSmoothing);
+            return (customLoss, customLogits, customLoss);
+        }
         var logits = model.call(x);
         var classes = logits.shape[^1];
         var loss = nn.functional.cross_entropy(logits.reshape(-1, classes), y.reshape(-1), label_smoothing: labelSmoothing);

@@ -1,0 +1,81 @@
+using SubnetNotebooks.Data;
+using SubnetNotebooks.Models;
+using SubnetNotebooks.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Ensembles;
+
+/// <summary>
+/// An ensemble whose M members live in one <see cref="EnsembleNetwork"/> and train together in one run of
+/// <see cref="Trainer.Fit"/> (checkpoint folder: the method's name). Subclasses say how the network is built.
+/// </summary>
+public abstract class JointEnsemble(TrainingOptions options, int members, long seed) : IEnsemble
+{
+    EnsembleNetwork? _network;
+    TrainingResult? _run;
+
+    public abstract string Method { get; }
+    public int Members => members;
+    /// <summary>The seed of the network's initial weights (and of its fixed masks or fast-weight signs).</summary>
+    public long Seed => seed;
+    /// <summary>The trained network (after <see cref="Fit"/>).</summary>
+    public EnsembleNetwork Network => _network ?? throw new InvalidOperationException($"{Method}: call Fit before using the network.");
+
+    /// <summary>Builds the untrained network; torch's global generator is seeded with <see cref="Seed"/> just before.</summary>
+    protected abstract EnsembleNetwork Build();
+
+    /// <summary>A freshly initialised network exactly as <see cref="Fit"/> starts from (the caller owns it).</summary>
+    public EnsembleNetwork CreateNetwork()
+    {
+        manual_seed(seed);
+        var network = Build();
+        if (network.Members != members)
+            throw new InvalidOperationException($"{Method}: the network has {network.Members} members; the ensemble was configured for {members}.");
+        return network;
+    }
+
+    public void Fit(EnsembleTrainingContext context)
+    {
+        _network?.Dispose();
+        _network = CreateNetwork();
+        _network.to(context.Device);
+        _run = Trainer.Fit(_network, context.Train, options, context.Device, Method, context.CheckpointFor(Method),
+            context.Observer, context.Validation, context.Cancellation);
+    }
+
+    public Tensor PredictMembers(BatchIterator data, Device device) => PredictMembers(Network, data, device);
+
+    /// <summary>Member softmax outputs of <paramref name="network"/> over <paramref name="data"/> in evaluation mode, in order.</summary>
+    /// <returns>float32 [M, N, C] on the CPU</returns>
+    public static Tensor PredictMembers(EnsembleNetwork network, BatchIterator data, Device device)
+    {
+        bool wasTraining = network.training;
+        network.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var parts = new List<Tensor>();
+            using (var batches = data.Epoch(0, device).GetEnumerator())
+                while (batches.MoveNext())
+                    parts.Add(nn.functional.softmax(network.MemberLogits(batches.Current.Images), 2).cpu());
+            return cat(parts, 1).MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            network.train(wasTraining);
+        }
+    }
+
+    public long Parameters => Network.Parameters;
+    public long FlopsPerExample => Network.FlopsPerExample;
+    public IReadOnlyList<TrainingResult> TrainingRuns => _run is null ? [] : [_run];
+
+    public void Dispose()
+    {
+        _network?.Dispose();
+        _network = null;
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,67 @@
+using SubnetNotebooks.Models;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Tests.Models;
+
+public class MimoNetworkTests
+{
+    static MimoNetwork Build(double inputRepetition, int batchRepetition)
+    {
+        manual_seed(4);
+        return MimoNetwork.Create(new ModelSpec("mlp", [10]), 1, 3, 3, 4, 3, inputRepetition, batchRepetition);
+    }
+
+    [Fact]
+    public void TestTimeFeedsTheSameImageToEveryInput()
+    {
+        using var network = Build(0, 1);
+        Assert.Equal(3, network.Body.Channels);
+        Assert.Equal(12, network.Body.Classes);
+        manual_seed(1);
+        using var x = randn(5, 1, 3, 3);
+        using var members = network.MemberLogits(x);
+        Assert.Equal(new long[] { 3, 5, 4 }, members.shape);
+        using var body = network.Body.call(cat([x, x, x], 1));
+        for (int m = 0; m < 3; m++)
+        {
+            using var diff = (members[m] - body.narrow(1, 4 * m, 4)).abs().max();
+            Assert.Equal(0f, diff.item<float>());
+        }
+    }
+
+    [Fact]
+    public void WithFullInputRepetitionTheLossIsTheSumOfEveryHeadsCrossEntropyOnTheBatch()
+    {
+        using var network = Build(1.0, 1);
+        manual_seed(2);
+        using var x = randn(6, 1, 3, 3);
+        using var y = randint(0, 4, [6]);
+        var (loss, logits) = network.TrainingLoss(x, y, 0);
+        // rho = 1: every input gets the same (shuffled) batch; the mean cross-entropy does not depend on the order.
+        using var body = network.Body.call(cat([x, x, x], 1));
+        double expected = 0;
+        var labels = y.data<long>().ToArray();
+        for (int m = 0; m < 3; m++)
+        {
+            var logp = body.narrow(1, 4 * m, 4).log_softmax(1).data<float>().ToArray();
+            expected += -Enumerable.Range(0, 6).Average(i => logp[i * 4 + labels[i]]);
+        }
+        Assert.Equal(expected, loss.item<float>(), 4);
+        Assert.Equal(new long[] { 6, 4 }, logits.shape);
+    }
+
+    [Fact]
+    public void BatchRepetitionShowsEveryExampleToEveryHeadThatManyTimes()
+    {
+        using var network = Build(0, 2);
+        manual_seed(3);
+        using var x = randn(5, 1, 3, 3);
+        using var y = randint(0, 4, [5]);
+        var (loss, logits) = network.TrainingLoss(x, y, 0);
+        Assert.True(float.IsFinite(loss.item<float>()));
+        // The aligned logits average log-probabilities over 3 heads x 2 repetitions: each row is a log-probability mix,
+        // so its exponentials sum to at most 1 (Jensen) and more than 0.
+        var sums = logits.exp().sum(1).data<float>().ToArray();
+        Assert.All(sums, s => Assert.InRange(s, 1e-6f, 1.0001f));
+    }
+}
