@@ -48,25 +48,8 @@ public abstract class JointEnsemble(TrainingOptions options, int members, long s
 
     /// <summary>Member softmax outputs of <paramref name="network"/> over <paramref name="data"/> in evaluation mode, in order.</summary>
     /// <returns>float32 [M, N, C] on the CPU</returns>
-    public static Tensor PredictMembers(EnsembleNetwork network, BatchIterator data, Device device)
-    {
-        bool wasTraining = network.training;
-        network.eval();
-        try
-        {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            var parts = new List<Tensor>();
-            using (var batches = data.Epoch(0, device).GetEnumerator())
-                while (batches.MoveNext())
-                    parts.Add(nn.functional.softmax(network.MemberLogits(batches.Current.Images), 2).cpu());
-            return cat(parts, 1).MoveToOuterDisposeScope();
-        }
-        finally
-        {
-            network.train(wasTraining);
-        }
-    }
+    public static Tensor PredictMembers(EnsembleNetwork network, BatchIterator data, Device device) =>
+        Trainer.PredictBatches(network, data, device, x => nn.functional.softmax(network.MemberLogits(x), 2), concatDim: 1);
 
     public long Parameters => Network.Parameters;
     public long FlopsPerExample => Network.FlopsPerExample;

@@ -12,23 +12,18 @@ namespace SubnetNotebooks.Ensembles;
 /// </summary>
 public sealed class McDropout(ModelRecipe recipe, TrainingOptions options, int passes, long seed, double dropout) : IEnsemble
 {
-    PrunableModel? _model;
-    TrainingResult? _run;
+    readonly SingleModel _network = new(recipe, options, seed, dropout, "mcdropout");
 
-    public string Method => "mcdropout";
+    public string Method => _network.Method;
     public int Members => passes;
     public double DropoutRate => dropout;
     /// <summary>The trained dropout network.</summary>
-    public PrunableModel Model => _model ?? throw new InvalidOperationException("mcdropout: call Fit before using the model.");
+    public PrunableModel Model => _network.Model;
 
     public void Fit(EnsembleTrainingContext context)
     {
         if (dropout <= 0) throw new ArgumentException("mcdropout needs a dropout rate above 0 (--set dropout=0.2).");
-        _model?.Dispose();
-        _model = recipe(seed, dropout);
-        _model.to(context.Device);
-        _run = Trainer.Fit(_model, context.Train, options, context.Device, Method, context.CheckpointFor(Method),
-            context.Observer, context.Validation, context.Cancellation);
+        _network.Fit(context);
     }
 
     /// <summary>M stochastic passes (seeded, so repeatable): only dropout is random, BatchNorm uses its running statistics.</summary>
@@ -50,8 +45,8 @@ public sealed class McDropout(ModelRecipe recipe, TrainingOptions options, int p
         }
     }
 
-    public long Parameters => Model.ActiveParameters();
-    public long FlopsPerExample => Model.FlopsPerExample() * passes;
-    public IReadOnlyList<TrainingResult> TrainingRuns => _run is null ? [] : [_run];
-    public void Dispose() => _model?.Dispose();
+    public long Parameters => _network.Parameters;
+    public long FlopsPerExample => _network.FlopsPerExample * passes;
+    public IReadOnlyList<TrainingResult> TrainingRuns => _network.TrainingRuns;
+    public void Dispose() => _network.Dispose();
 }

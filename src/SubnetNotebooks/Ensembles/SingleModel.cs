@@ -7,15 +7,16 @@ using static TorchSharp.torch;
 namespace SubnetNotebooks.Ensembles;
 
 /// <summary>The deterministic baseline: one network, M = 1.</summary>
-public sealed class SingleModel(ModelRecipe recipe, TrainingOptions options, long seed, double dropout = 0) : IEnsemble
+/// <param name="method">method name, also the run and checkpoint name ("single"; MC dropout trains its network as "mcdropout")</param>
+public sealed class SingleModel(ModelRecipe recipe, TrainingOptions options, long seed, double dropout = 0, string method = "single") : IEnsemble
 {
     PrunableModel? _model;
     TrainingResult? _run;
 
-    public string Method => "single";
+    public string Method => method;
     public int Members => 1;
     /// <summary>The trained network (after <see cref="Fit"/>).</summary>
-    public PrunableModel Model => _model ?? throw new InvalidOperationException("single: call Fit before using the model.");
+    public PrunableModel Model => _model ?? throw new InvalidOperationException($"{method}: call Fit before using the model.");
 
     public void Fit(EnsembleTrainingContext context)
     {

@@ -133,25 +133,8 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
 
     /// <summary>Every member's softmax outputs in one pass per batch of the fused network.</summary>
     /// <returns>float32 [M, N, C] on the CPU</returns>
-    static Tensor PredictFused(FusedSubnetworks fused, BatchIterator data, Device device)
-    {
-        bool wasTraining = fused.training;
-        fused.eval();
-        try
-        {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            var parts = new List<Tensor>();
-            using (var batches = data.Epoch(0, device).GetEnumerator())
-                while (batches.MoveNext())
-                    parts.Add(nn.functional.softmax(fused.call(batches.Current.Images), -1).cpu());
-            return cat(parts, 1).MoveToOuterDisposeScope();
-        }
-        finally
-        {
-            fused.train(wasTraining);
-        }
-    }
+    static Tensor PredictFused(FusedSubnetworks fused, BatchIterator data, Device device) =>
+        Trainer.PredictBatches(fused, data, device, x => nn.functional.softmax(fused.call(x), -1), concatDim: 1);
 
     public long Parameters => _members.Sum(m => m.ActiveParameters());
     public long FlopsPerExample => _members.Sum(m => m.FlopsPerExample());

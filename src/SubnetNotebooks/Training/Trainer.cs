@@ -193,7 +193,19 @@ public static class Trainer
 
     /// <summary>Softmax outputs of <paramref name="model"/> over every sample, in order, on the CPU (for fused members, whose logits are [M, B, classes], the ensemble's: the mean over members).</summary>
     /// <returns>float32 [N, classes]</returns>
-    public static Tensor PredictProbabilities(nn.Module<Tensor, Tensor> model, BatchIterator data, Device device, bool keepTrainMode = false)
+    public static Tensor PredictProbabilities(nn.Module<Tensor, Tensor> model, BatchIterator data, Device device, bool keepTrainMode = false) =>
+        PredictBatches(model, data, device, x =>
+        {
+            var probs = nn.functional.softmax(model.call(x), -1);
+            return probs.dim() == 3 ? probs.mean([0]) : probs;
+        }, concatDim: 0, keepTrainMode);
+
+    /// <summary>
+    /// Runs <paramref name="predict"/> on every evaluation batch of <paramref name="data"/> with gradients off and the
+    /// model in eval mode (unless <paramref name="keepTrainMode"/>), and concatenates its CPU outputs along <paramref name="concatDim"/>.
+    /// </summary>
+    /// <param name="predict">maps images [B, C, H, W] to an output whose dimension <paramref name="concatDim"/> is the batch</param>
+    public static Tensor PredictBatches(nn.Module model, BatchIterator data, Device device, Func<Tensor, Tensor> predict, long concatDim, bool keepTrainMode = false)
     {
         bool wasTraining = model.training;
         if (!keepTrainMode) model.eval();
@@ -203,14 +215,9 @@ public static class Trainer
             using var scope = NewDisposeScope();
             var parts = new List<Tensor>();
             using (var batches = data.Epoch(0, device).GetEnumerator())
-            {
                 while (batches.MoveNext())
-                    {
-                    var probs = nn.functional.softmax(model.call(batches.Current.Images), -1);
-                    parts.Add((probs.dim() == 3 ? probs.mean([0]) : probs).cpu());
-                }
-            }
-            return cat(parts, 0).MoveToOuterDisposeScope();
+                    parts.Add(predict(batches.Current.Images).cpu());
+            return cat(parts, concatDim).MoveToOuterDisposeScope();
         }
         finally
         {
