@@ -5,5 +5,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 scripts/install-deps.sh
 dotnet test SubnetNotebooks.sln -c Release --logger "console;verbosity=normal" "$@"
+# The CLI end to end on real data (smoke profile): every core method, the whole run folder.
+smoke="$(mktemp -d)/smoke"
+dotnet run --project src/SubnetNotebooks.Cli -c Release --no-build -- reproduce --profile smoke --out "$smoke"
+for f in config.json metrics.json metrics.csv report.html predictions/labels.npy predictions/subnet.npy checkpoints/subnet/parent/last.ckpt; do
+  [ -f "$smoke/$f" ] || { echo "subnet reproduce --profile smoke did not write $f" >&2; exit 1; }
+done
 # A real Jupyter client: nbconvert executes a notebook with the .NET kernel and the chart output is checked.
 scripts/jupyter-kernel.sh check "$(mktemp -d)/jupyter-check"

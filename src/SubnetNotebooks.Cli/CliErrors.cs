@@ -10,6 +10,7 @@ public static class CliErrors
     public static int Report(Exception e)
     {
         var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected) err.Profile.Width = 400; // one line per message in logs
         int code = e is CommandAppException or CommandParseException or CommandRuntimeException ? 2 : 1;
         for (var x = e; x is not null; x = x.InnerException)
             err.MarkupLineInterpolated($"[red]error:[/] {x.Message}");

@@ -3,6 +3,8 @@ using SubnetNotebooks.Cli.Commands;
 using Spectre.Console.Cli;
 
 SubnetNotebooks.Training.TorchRuntime.Ensure();
+// Logs and CI capture wide tables whole instead of wrapping them at 80 columns.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 180;
 
 var app = new CommandApp();
 app.Configure(config =>
@@ -15,6 +17,7 @@ app.Configure(config =>
         .WithDescription("Train and evaluate single, MC dropout, deep ensemble and subnetwork ensemble; write the run folder (config, metrics, predictions, checkpoints, report).")
         .WithExample("reproduce", "--profile", "smoke")
         .WithExample("reproduce", "--dataset", "fashion-mnist", "--members", "4", "--methods", "single,mcdropout,deep,subnet", "--seed", "1", "--out", "runs/fm-seed1");
+    config.AddCommand<BenchCommand>("bench").WithDescription("Measure the efficiency figures side by side (masked/dense step, training and inference cost vs MC dropout, kit vs PyTorch, memory, data pipeline).");
     config.AddCommand<RunCommand>("run").WithDescription("Execute notebooks headlessly (in-process C# kernel) and write the executed .ipynb files with their outputs.");
 });
 

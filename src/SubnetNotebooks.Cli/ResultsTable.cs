@@ -8,7 +8,6 @@ public static class ResultsTable
 {
     public static void Write(ExperimentOutcome outcome)
     {
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("method").AddColumn(new TableColumn("M").RightAligned())
             .AddColumn(new TableColumn("accuracy").RightAligned()).AddColumn(new TableColumn("NLL").RightAligned())

@@ -48,7 +48,7 @@ public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, in
 
     public long Parameters => _models.Sum(m => m.ActiveParameters());
     public long FlopsPerExample => _models.Sum(m => m.FlopsPerExample());
-    public IReadOnlyList<TrainingResult> TrainingRuns => _runs;
+    public IReadOnlyList<TrainingResult> TrainingRuns => _runs.ToArray();
 
     public void Dispose()
     {

@@ -13,11 +13,11 @@ namespace SubnetNotebooks.Ensembles;
 /// <param name="Strategy">how the ranking is split into M disjoint groups</param>
 /// <param name="Granularity">unit masks (structured, compactable) or weight masks</param>
 /// <param name="Inherit">members start from the parent's weights (true) or are re-initialised</param>
-/// <param name="Compact">train and run unit-masked members as thin dense networks (same outputs, less compute)</param>
+/// <param name="Execution">fused grouped network (default), thin dense networks one by one, or masked full networks; same outputs</param>
 /// <param name="TaylorBatches">batches of gradient used by the Taylor criterion</param>
 public sealed record SubnetworkSettings(int Members, PruningCriterion Criterion = PruningCriterion.Magnitude,
     PartitionStrategy Strategy = PartitionStrategy.RoundRobin, MaskGranularity Granularity = MaskGranularity.Unit,
-    bool Inherit = true, bool Compact = true, int TaylorBatches = 8);
+    bool Inherit = true, SubnetworkExecution Execution = SubnetworkExecution.Fused, int TaylorBatches = 8);
 
 /// <summary>
 /// The paper's method: train a parent, score its units with a pruning criterion, partition them into
@@ -30,6 +30,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     readonly List<PrunableModel> _members = [];
     readonly List<TrainingResult> _runs = [];
     PrunableModel? _parent;
+    FusedSubnetworks? _fused;
 
     public string Method => "subnet";
     public int Members => settings.Members;
@@ -38,8 +39,12 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     public PrunableModel Parent => _parent ?? throw new InvalidOperationException("subnet: train the parent first (Fit or FitParent).");
     /// <summary>The partition of the parent's units into M disjoint subnetworks (after <see cref="Split"/>).</summary>
     public SubnetworkPartition? Partition { get; private set; }
-    /// <summary>The trained subnetworks, compacted where <see cref="SubnetworkSettings.Compact"/> applies.</summary>
+    /// <summary>The trained subnetworks: thin compacted models unless the execution is masked (with fused execution, updated from the fused network after training).</summary>
     public IReadOnlyList<PrunableModel> MemberModels => _members;
+    /// <summary>The grouped network that trained and runs the members when <see cref="Execution"/> is fused; else null.</summary>
+    public FusedSubnetworks? Fused => _fused;
+    /// <summary>The execution actually used by the last <see cref="FitMembers"/> (the requested one, or its fallback).</summary>
+    public SubnetworkExecution Execution { get; private set; } = settings.Execution;
 
     /// <summary>Seed of subnetwork <paramref name="k"/>: its batch order and, when re-initialised, its weights.</summary>
     public static long MemberSeed(long seed, int k) => seed * 7919 + 53 * (k + 1) + 1;
@@ -71,52 +76,101 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
         return Partition;
     }
 
-    /// <summary>Step 4: trains every subnetwork on its own with its mask applied (checkpoints "subnet/1".."subnet/M").</summary>
+    /// <summary>
+    /// Step 4: trains every subnetwork on its own with its mask applied: fused in one grouped network (checkpoint
+    /// "subnet/fused"), or one after another (checkpoints "subnet/1".."subnet/M"). Each member keeps its own batch order.
+    /// </summary>
     public void FitMembers(EnsembleTrainingContext context)
     {
         var partition = Partition ?? Split(context);
-        foreach (var m in _members) m.Dispose();
-        _members.Clear();
+        DisposeMembers();
+        var unit = settings.Granularity == MaskGranularity.Unit;
+        Execution = settings.Execution == SubnetworkExecution.Masked || !unit ? SubnetworkExecution.Masked : settings.Execution;
         for (int k = 0; k < settings.Members; k++)
         {
-            var member = BuildMember(partition.MaskFor(k), k);
+            var member = BuildMember(partition.MaskFor(k), k, compact: Execution != SubnetworkExecution.Masked);
             member.to(context.Device);
             _members.Add(member);
+        }
+        if (Execution == SubnetworkExecution.Fused && FusedSubnetworks.WhyNotFusable(_members) is not null)
+            Execution = SubnetworkExecution.Compact;
+        var trains = Enumerable.Range(0, settings.Members).Select(k => new BatchIterator(context.Train.Data, context.Train.BatchSize,
+            context.Train.Normalization, shuffle: true, seed: MemberSeed(seed, k), augment: context.Train.Augment, dropLast: context.Train.DropLast)).ToArray();
+        if (Execution == SubnetworkExecution.Fused)
+        {
+            _fused = FusedSubnetworks.Fuse(_members);
+            var run = $"{Method}/fused";
+            _runs.Add(Trainer.FitMembers(_fused, trains, memberOptions, context.Device, run, context.CheckpointFor(run), context.Observer,
+                context.Validation, context.Cancellation));
+            _fused.CopyInto(_members);
+            _fused.eval();
+            return;
+        }
+        for (int k = 0; k < settings.Members; k++)
+        {
             var run = $"{Method}/{k + 1}";
-            var train = new BatchIterator(context.Train.Data, context.Train.BatchSize, context.Train.Normalization, shuffle: true,
-                seed: MemberSeed(seed, k), augment: context.Train.Augment, dropLast: context.Train.DropLast);
-            _runs.Add(Trainer.Fit(member, train, memberOptions, context.Device, run, context.CheckpointFor(run), context.Observer,
+            _runs.Add(Trainer.Fit(_members[k], trains[k], memberOptions, context.Device, run, context.CheckpointFor(run), context.Observer,
                 context.Validation, context.Cancellation));
         }
     }
 
-    /// <summary>Subnetwork <paramref name="k"/> before training: the parent's (or fresh) weights under its mask, compacted when it can be.</summary>
-    PrunableModel BuildMember(MaskSet mask, int k)
+    /// <summary>Subnetwork <paramref name="k"/> before training: the parent's (or fresh) weights under its mask, compacted when asked.</summary>
+    PrunableModel BuildMember(MaskSet mask, int k, bool compact)
     {
         var model = settings.Inherit ? Parent.CloneModel() : recipe(MemberSeed(seed, k), parentDropout);
         model.ApplyMask(mask);
-        if (!settings.Compact || settings.Granularity != MaskGranularity.Unit) return model;
+        if (!compact) return model;
         using (model) return model.Compact(mask);
     }
 
     public Tensor PredictMembers(BatchIterator data, Device device)
     {
         if (_members.Count == 0) throw new InvalidOperationException("subnet: call Fit before predicting.");
+        if (_fused is not null) return PredictFused(_fused, data, device);
         using var scope = NewDisposeScope();
         return stack(_members.Select(m => Trainer.PredictProbabilities(m, data, device)).ToArray(), 0).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Every member's softmax outputs in one pass per batch of the fused network.</summary>
+    /// <returns>float32 [M, N, C] on the CPU</returns>
+    static Tensor PredictFused(FusedSubnetworks fused, BatchIterator data, Device device)
+    {
+        bool wasTraining = fused.training;
+        fused.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var parts = new List<Tensor>();
+            using (var batches = data.Epoch(0, device).GetEnumerator())
+                while (batches.MoveNext())
+                    parts.Add(nn.functional.softmax(fused.call(batches.Current.Images), -1).cpu());
+            return cat(parts, 1).MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            fused.train(wasTraining);
+        }
+    }
+
     public long Parameters => _members.Sum(m => m.ActiveParameters());
     public long FlopsPerExample => _members.Sum(m => m.FlopsPerExample());
-    public IReadOnlyList<TrainingResult> TrainingRuns => _runs;
+    public IReadOnlyList<TrainingResult> TrainingRuns => _runs.ToArray();
 
     void DisposeModels()
     {
         _parent?.Dispose();
         _parent = null;
+        DisposeMembers();
+        _runs.Clear();
+    }
+
+    void DisposeMembers()
+    {
         foreach (var m in _members) m.Dispose();
         _members.Clear();
-        _runs.Clear();
+        _fused?.Dispose();
+        _fused = null;
     }
 
     public void Dispose() => DisposeModels();

@@ -78,6 +78,8 @@ public sealed record ExperimentConfig
     public string Granularity { get; init; } = "unit";
     /// <summary>Subnetworks start from the parent's weights (true) or are re-initialised (false).</summary>
     public bool Inherit { get; init; } = true;
+    /// <summary>How subnetworks train and run: fused (one grouped network, all members per pass), compact (thin networks one by one) or masked.</summary>
+    public string Execution { get; init; } = "fused";
 
     public long Seed { get; init; }
     /// <summary>auto (CUDA when available), cpu or cuda.</summary>

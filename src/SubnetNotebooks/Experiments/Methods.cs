@@ -20,10 +20,10 @@ public static class Methods
             info.Channels, info.ImageSize, info.ImageSize, info.Classes);
     };
 
-    /// <summary>The subnetwork settings of <paramref name="config"/> (criterion, partition, granularity, inherit).</summary>
+    /// <summary>The subnetwork settings of <paramref name="config"/> (criterion, partition, granularity, inherit, execution).</summary>
     public static SubnetworkSettings SubnetSettings(ExperimentConfig config) => new(
         config.Members, Parse<PruningCriterion>(config.Criterion, "criterion"), Parse<PartitionStrategy>(config.Partition, "partition"),
-        Parse<MaskGranularity>(config.Granularity, "granularity"), config.Inherit);
+        Parse<MaskGranularity>(config.Granularity, "granularity"), config.Inherit, Parse<SubnetworkExecution>(config.Execution, "execution"));
 
     /// <summary>An untrained ensemble of method <paramref name="method"/>.</summary>
     public static IEnsemble Create(string method, ExperimentConfig config, DatasetInfo info)

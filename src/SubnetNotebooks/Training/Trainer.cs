@@ -32,7 +32,85 @@ public static class Trainer
     /// <param name="cancellation">stops between batches</param>
     public static TrainingResult Fit(nn.Module<Tensor, Tensor> model, BatchIterator train, TrainingOptions options, Device device,
         string run = "model", string? checkpointFolder = null, ITrainingObserver? observer = null, BatchIterator? validation = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default) =>
+        Run(model, train.BatchesPerEpoch, epoch => train.Epoch(epoch, device), options, run, checkpointFolder, observer, validation,
+            device, cancellation);
+
+    /// <summary>
+    /// Trains M independent members fused in one module (e.g. <see cref="Models.FusedSubnetworks"/>) in place: every step
+    /// gives member m its own batch from <paramref name="trains"/>[m] and minimises the SUM of the members' mean losses,
+    /// so each member gets exactly the gradient it would get training alone; SGD's momentum and weight decay act on each
+    /// parameter entry separately, so the run equals M independent runs. Progress reports the members' mean loss and
+    /// accuracy; validation evaluates the ensemble (softmax averaged over members).
+    /// </summary>
+    /// <param name="model">maps per-member images [M, B, C, H, W] to logits [M, B, classes]; already on <paramref name="device"/></param>
+    /// <param name="trains">one seeded batch order per member, all over data of the same size and batch size</param>
+    /// <param name="options">epochs, optimiser, schedule (shared by the members)</param>
+    /// <param name="device">where batches go</param>
+    /// <param name="run">name used in progress events and errors</param>
+    /// <param name="checkpointFolder">folder for last.ckpt (null: no checkpoints); an existing checkpoint is resumed</param>
+    /// <param name="observer">progress receiver</param>
+    /// <param name="validation">optional held-out batches evaluated after every epoch</param>
+    /// <param name="cancellation">stops between batches</param>
+    public static TrainingResult FitMembers(nn.Module<Tensor, Tensor> model, IReadOnlyList<BatchIterator> trains, TrainingOptions options,
+        Device device, string run = "members", string? checkpointFolder = null, ITrainingObserver? observer = null,
+        BatchIterator? validation = null, CancellationToken cancellation = default)
+    {
+        if (trains.Count == 0) throw new ArgumentException($"{run}: no member batch streams were given; pass one BatchIterator per member.");
+        var sizes = trains.Select(t => (t.Data.Count, t.BatchSize, t.DropLast)).Distinct().ToArray();
+        if (sizes.Length > 1)
+            throw new ArgumentException(
+                $"{run}: the member batch streams differ in (samples, batch size, drop last): {string.Join("; ", sizes)}. " +
+                "Fused members step together, so give every member the same data size and batch size (only the order may differ).");
+        return Run(model, trains[0].BatchesPerEpoch, epoch => MemberBatches(trains, epoch, device), options, run, checkpointFolder,
+            observer, validation, device, cancellation);
+    }
+
+    /// <summary>One step of SGD on a batch: zero the gradients, forward, loss, backward, update.</summary>
+    /// <param name="model">maps x to logits [B, classes], or [M, B, classes] for fused members</param>
+    /// <param name="optimizer">the optimiser over the model's parameters</param>
+    /// <param name="x">[B, C, H, W] images, or [M, B, C, H, W] per-member images</param>
+    /// <param name="y">[B] labels, or [M, B] per-member labels</param>
+    /// <param name="labelSmoothing">label smoothing of the cross-entropy</param>
+    /// <returns>the mean loss (scalar; for fused members the mean of the members' mean losses) and the logits, in the caller's dispose scope</returns>
+    public static (Tensor Loss, Tensor Logits) Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y,
+        double labelSmoothing = 0)
+    {
+        optimizer.zero_grad();
+        var (loss, logits, objective) = Forward(model, x, y, labelSmoothing);
+        objective.backward();
+        optimizer.step();
+        return (loss, logits);
+    }
+
+    /// <summary>Forward pass and loss; the objective is what backward runs on: the loss, or for M fused members the sum of their mean losses.</summary>
+    static (Tensor Loss, Tensor Logits, Tensor Objective) Forward(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y, double labelSmoothing)
+    {
+        var logits = model.call(x);
+        var classes = logits.shape[^1];
+        var loss = nn.functional.cross_entropy(logits.reshape(-1, classes), y.reshape(-1), label_smoothing: labelSmoothing);
+        // Fused members see batches of equal size, so the mean over M * B is (sum of member means) / M.
+        long members = logits.dim() == 3 ? logits.shape[0] : 1;
+        return (loss, logits, members == 1 ? loss : loss * members);
+    }
+
+    static IEnumerable<(Tensor Images, Tensor Labels)> MemberBatches(IReadOnlyList<BatchIterator> trains, int epoch, Device device)
+    {
+        var streams = trains.Select(t => t.Epoch(epoch, device).GetEnumerator()).ToArray();
+        try
+        {
+            while (streams.All(s => s.MoveNext()))
+                yield return (stack(streams.Select(s => s.Current.Images).ToArray(), 0), stack(streams.Select(s => s.Current.Labels).ToArray(), 0));
+        }
+        finally
+        {
+            foreach (var s in streams) s.Dispose();
+        }
+    }
+
+    static TrainingResult Run(nn.Module<Tensor, Tensor> model, int batchesPerEpoch, Func<int, IEnumerable<(Tensor Images, Tensor Labels)>> epochs,
+        TrainingOptions options, string run, string? checkpointFolder, ITrainingObserver? observer, BatchIterator? validation, Device device,
+        CancellationToken cancellation)
     {
         options.Validate(run);
         using var optimizer = CreateOptimizer(model, options);
@@ -45,7 +123,7 @@ public static class Trainer
             start = state.EpochsDone;
         }
         var total = Stopwatch.StartNew();
-        int batches = options.MaxBatchesPerEpoch > 0 ? Math.Min(options.MaxBatchesPerEpoch, train.BatchesPerEpoch) : train.BatchesPerEpoch;
+        int batches = options.MaxBatchesPerEpoch > 0 ? Math.Min(options.MaxBatchesPerEpoch, batchesPerEpoch) : batchesPerEpoch;
         for (int epoch = start; epoch < options.Epochs; epoch++)
         {
             double lr = options.LearningRateAt(epoch);
@@ -53,7 +131,7 @@ public static class Trainer
             model.train();
             var clock = Stopwatch.StartNew();
             double lossSum = 0; long correct = 0, seen = 0;
-            using (var batchesOfEpoch = train.Epoch(epoch, device).GetEnumerator())
+            using (var batchesOfEpoch = epochs(epoch).GetEnumerator())
             {
                 for (int b = 0; b < batches; b++)
                 {
@@ -62,19 +140,18 @@ public static class Trainer
                     if (!batchesOfEpoch.MoveNext()) break;
                     var (x, y) = batchesOfEpoch.Current;
                     optimizer.zero_grad();
-                    var logits = model.call(x);
-                    var loss = nn.functional.cross_entropy(logits, y, label_smoothing: options.LabelSmoothing);
+                    var (loss, logits, objective) = Forward(model, x, y, options.LabelSmoothing);
                     double value = loss.item<float>();
                     if (!double.IsFinite(value))
                         throw new TrainingDivergedException(
                             $"{run}: the loss became {value} at epoch {epoch + 1}, batch {b + 1} (learning rate {lr:G4}). " +
                             (start < epoch || history.Count > 0 ? $"The checkpoint of epoch {history.Count} is kept. " : "") +
                             "Lower the learning rate (--set lr=...) or add warm-up (--set warmup=...).");
-                    loss.backward();
+                    objective.backward();
                     optimizer.step();
-                    int n = (int)y.shape[0];
+                    int n = (int)y.numel();
                     lossSum += value * n;
-                    correct += logits.argmax(1).eq(y).sum().item<long>();
+                    correct += logits.argmax(-1).eq(y).sum().item<long>();
                     seen += n;
                     observer?.OnBatch(new BatchProgress(run, epoch + 1, options.Epochs, b + 1, batches, lossSum / seen,
                         (double)correct / seen, lr, seen / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
@@ -109,7 +186,7 @@ public static class Trainer
         return (loss, accuracy);
     }
 
-    /// <summary>Softmax outputs of <paramref name="model"/> over every sample, in order, on the CPU.</summary>
+    /// <summary>Softmax outputs of <paramref name="model"/> over every sample, in order, on the CPU (for fused members, whose logits are [M, B, classes], the ensemble's: the mean over members).</summary>
     /// <returns>float32 [N, classes]</returns>
     public static Tensor PredictProbabilities(nn.Module<Tensor, Tensor> model, BatchIterator data, Device device, bool keepTrainMode = false)
     {
@@ -123,7 +200,10 @@ public static class Trainer
             using (var batches = data.Epoch(0, device).GetEnumerator())
             {
                 while (batches.MoveNext())
-                    parts.Add(nn.functional.softmax(model.call(batches.Current.Images), 1).cpu());
+                    {
+                    var probs = nn.functional.softmax(model.call(batches.Current.Images), -1);
+                    parts.Add((probs.dim() == 3 ? probs.mean([0]) : probs).cpu());
+                }
             }
             return cat(parts, 0).MoveToOuterDisposeScope();
         }

@@ -61,7 +61,7 @@ public class ExperimentRunnerTests : IDisposable
             Assert.True(File.Exists(Path.Combine(folder, "predictions", $"{method}.npy")), method);
             Assert.True(File.Exists(Path.Combine(folder, "reports", $"{method}.json")), method);
         }
-        foreach (var run in new[] { "single", "mcdropout", "deep/1", "deep/2", "subnet/parent", "subnet/1", "subnet/2" })
+        foreach (var run in new[] { "single", "mcdropout", "deep/1", "deep/2", "subnet/parent", "subnet/fused" })
             Assert.True(File.Exists(Path.Combine(folder, "checkpoints", run, "last.ckpt")), run);
 
         // predictions/<method>.npy is float32 [M, N, C]: header names the shape, then M*N*C*4 bytes.
@@ -92,16 +92,16 @@ public class ExperimentRunnerTests : IDisposable
 
         var folder = Path.Combine(_dir, "interrupted");
         using (var cancel = new CancellationTokenSource())
-            Assert.Throws<OperationCanceledException>(() => ExperimentRunner.Run(config, folder, new CancelAt("subnet/1", 1, cancel), cancel.Token));
+            Assert.Throws<OperationCanceledException>(() => ExperimentRunner.Run(config, folder, new CancelAt("subnet/fused", 1, cancel), cancel.Token));
         Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "deep", "2", "last.ckpt")));
-        Assert.False(File.Exists(Path.Combine(folder, "checkpoints", "subnet", "2", "last.ckpt")));
+        Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "subnet", "fused", "last.ckpt")));
 
         var resumed = ExperimentRunner.Run(config, folder);
         Assert.Equal(reference.Methods.Select(m => m.Report.Test.Nll), resumed.Methods.Select(m => m.Report.Test.Nll));
         Assert.Equal(reference.Methods.Select(m => m.Report.Test.Accuracy), resumed.Methods.Select(m => m.Report.Test.Accuracy));
         var subnetRuns = resumed.Methods.Single(m => m.Method == "subnet").TrainingRuns;
         var described = string.Join("; ", subnetRuns.Select(r => $"{r.History[0].Run} resumed at {r.ResumedFromEpoch}"));
-        Assert.True(subnetRuns.Any(r => r.History[0].Run == "subnet/1" && r.ResumedFromEpoch == 1), described);
+        Assert.True(subnetRuns.Any(r => r.History[0].Run == "subnet/fused" && r.ResumedFromEpoch == 1), described);
         Assert.True(subnetRuns.Any(r => r.History[0].Run == "subnet/parent" && r.ResumedFromEpoch == 2), described);
     }
 

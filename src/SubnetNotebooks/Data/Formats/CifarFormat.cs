@@ -57,11 +57,11 @@ public static class CifarFormat
         long size = new FileInfo(path).Length;
         if (expectedRecords is int n && size != (long)n * record)
             throw new DatasetFormatException(path,
-                $"{title} file {Path.GetFileName(path)} is {size:N0} bytes; expected {(long)n * record:N0} ({n:N0} records of {record:N0} bytes).",
+                $"{title} file {path} is {size:N0} bytes; expected {(long)n * record:N0} ({n:N0} records of {record:N0} bytes).",
                 $"Re-download it (see datasets.md#{anchor})", size % record == 0 ? DatasetDocs.WrongRecordSize : DatasetDocs.TruncatedFile);
         if (size == 0 || size % record != 0)
             throw new DatasetFormatException(path,
-                $"{title} file {Path.GetFileName(path)} is {size:N0} bytes, not a whole number of {record:N0}-byte records " +
+                $"{title} file {path} is {size:N0} bytes, not a whole number of {record:N0}-byte records " +
                 $"({labelBytes} label byte{(labelBytes > 1 ? "s" : "")} + {ImageBytes:N0} pixel bytes).",
                 $"It is truncated or from the other CIFAR; re-download it (see datasets.md#{anchor})", DatasetDocs.WrongRecordSize);
         return (int)(size / record);
@@ -98,7 +98,7 @@ public static class CifarFormat
                 int value = bytes[at + k];
                 if (value >= classes[k])
                     throw new DatasetFormatException(path,
-                        $"{title} file {Path.GetFileName(path)}: record {i:N0} has {(labelBytes == 2 ? (k == 0 ? "coarse " : "fine ") : "")}label {value}; " +
+                        $"{title} file {path}: record {i:N0} has {(labelBytes == 2 ? (k == 0 ? "coarse " : "fine ") : "")}label {value}; " +
                         $"expected 0..{classes[k] - 1}.",
                         $"The file is damaged or from the other CIFAR; re-download it (see datasets.md#{anchor})", DatasetDocs.LabelOutOfRange);
                 labels[k][i] = value;

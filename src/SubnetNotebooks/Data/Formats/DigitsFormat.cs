@@ -25,13 +25,13 @@ public static class DigitsFormat
             var fields = lines[i].Split(',');
             if (fields.Length != Fields)
                 throw new DatasetFormatException(path,
-                    $"Digits file {Path.GetFileName(path)} line {i + 1} has {fields.Length} values; expected {Fields} (64 pixels and a label).",
+                    $"Digits file {path} line {i + 1} has {fields.Length} values; expected {Fields} (64 pixels and a label).",
                     "Reinstall python3-sklearn or re-download digits.csv.gz", DatasetDocs.WrongRecordSize);
             for (int k = 0; k < Fields; k++)
             {
                 if (!int.TryParse(fields[k], out int v) || v < 0 || v > (k < 64 ? 16 : 9))
                     throw new DatasetFormatException(path,
-                        $"Digits file {Path.GetFileName(path)} line {i + 1}, value {k + 1} is '{fields[k].Trim()}'; expected " +
+                        $"Digits file {path} line {i + 1}, value {k + 1} is '{fields[k].Trim()}'; expected " +
                         (k < 64 ? "a pixel value 0..16." : "a label 0..9."),
                         "Reinstall python3-sklearn or re-download digits.csv.gz", k < 64 ? DatasetDocs.WrongRecordSize : DatasetDocs.LabelOutOfRange);
                 if (k < 64) pixels[i * 64 + k] = (byte)((v * 255 + 8) / 16);
@@ -63,7 +63,7 @@ public static class DigitsFormat
         }
         catch (InvalidDataException e)
         {
-            throw new DatasetFormatException(path, $"Digits file {Path.GetFileName(path)} is not a readable gzip stream ({e.Message}).",
+            throw new DatasetFormatException(path, $"Digits file {path} is not a readable gzip stream ({e.Message}).",
                 "Reinstall python3-sklearn or re-download digits.csv.gz", DatasetDocs.TruncatedFile, e);
         }
     }

@@ -47,8 +47,8 @@ public static class IdxFormat
         if (!matches)
             throw new DatasetFormatException(path,
                 (compressed
-                    ? $"gzipped IDX file {Path.GetFileName(path)} records {actual:N0} uncompressed bytes in its gzip trailer; expected {expected:N0} "
-                    : $"IDX file {Path.GetFileName(path)} is {actual:N0} bytes; expected {expected:N0} ") +
+                    ? $"gzipped IDX file {path} records {actual:N0} uncompressed bytes in its gzip trailer; expected {expected:N0} "
+                    : $"IDX file {path} is {actual:N0} bytes; expected {expected:N0} ") +
                 $"({header.HeaderBytes} header bytes and {string.Join(" x ", header.Dims)} unsigned bytes), so it is truncated or damaged.",
                 "Re-download or reinstall it", DatasetDocs.TruncatedFile);
         return header;
@@ -72,7 +72,7 @@ public static class IdxFormat
         {
             if (payload[i] >= classes)
                 throw new DatasetFormatException(path,
-                    $"IDX label file {Path.GetFileName(path)} has label {payload[i]} at item {i:N0}; expected labels 0..{classes - 1}.",
+                    $"IDX label file {path} has label {payload[i]} at item {i:N0}; expected labels 0..{classes - 1}.",
                     "The file belongs to another dataset or is damaged: re-download it", DatasetDocs.LabelOutOfRange);
             labels[i] = payload[i];
         }
@@ -85,7 +85,7 @@ public static class IdxFormat
         var header = ParseHeader(stream, path, magic, compressed);
         if (header.Dims.Length != dims)
             throw new DatasetFormatException(path,
-                $"IDX file {Path.GetFileName(path)} has {header.Dims.Length} dimensions; expected {dims}.",
+                $"IDX file {path} has {header.Dims.Length} dimensions; expected {dims}.",
                 "Re-download or reinstall it", DatasetDocs.WrongMagicNumber);
         var payload = new byte[header.PayloadBytes];
         int read;
@@ -93,12 +93,12 @@ public static class IdxFormat
         catch (InvalidDataException e)
         {
             throw new DatasetFormatException(path,
-                $"IDX file {Path.GetFileName(path)} is not a readable gzip stream ({e.Message}).",
+                $"IDX file {path} is not a readable gzip stream ({e.Message}).",
                 "Re-download or reinstall it", DatasetDocs.TruncatedFile, e);
         }
         if (read < payload.Length)
             throw new DatasetFormatException(path,
-                $"IDX file {Path.GetFileName(path)} ends after {header.HeaderBytes + read:N0} bytes{(compressed ? " uncompressed" : "")}; " +
+                $"IDX file {path} ends after {header.HeaderBytes + read:N0} bytes{(compressed ? " uncompressed" : "")}; " +
                 $"expected {header.HeaderBytes + header.PayloadBytes:N0} ({string.Join(" x ", header.Dims)} unsigned bytes after the header).",
                 "Re-download or reinstall it", DatasetDocs.TruncatedFile);
         return (header, payload);
@@ -111,7 +111,7 @@ public static class IdxFormat
         int magic = BinaryPrimitives.ReadInt32BigEndian(word);
         if (magic != expectedMagic)
             throw new DatasetFormatException(path,
-                $"IDX file {Path.GetFileName(path)} starts with magic number 0x{magic:X8}; expected 0x{expectedMagic:X8} " +
+                $"IDX file {path} starts with magic number 0x{magic:X8}; expected 0x{expectedMagic:X8} " +
                 $"({(expectedMagic == ImagesMagic ? "unsigned-byte images, 3 dimensions" : "unsigned-byte labels, 1 dimension")}).",
                 "Check that image and label files are not swapped, then re-download it", DatasetDocs.WrongMagicNumber);
         var dims = new int[magic & 0xFF];
@@ -127,7 +127,7 @@ public static class IdxFormat
     {
         if (stream.ReadAtLeast(word, 4, throwOnEndOfStream: false) < 4)
             throw new DatasetFormatException(path,
-                $"IDX file {Path.GetFileName(path)} ends inside its header.", "Re-download or reinstall it", DatasetDocs.TruncatedFile);
+                $"IDX file {path} ends inside its header.", "Re-download or reinstall it", DatasetDocs.TruncatedFile);
     }
 
     static Stream Open(string path, out bool compressed)
