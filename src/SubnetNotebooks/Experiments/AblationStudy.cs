@@ -10,14 +10,14 @@ public sealed record AblationResult(string Name, string Field, string Value, Met
 /// every variant an experiment of that method alone in its own run folder under <see cref="Root"/> ("base",
 /// "&lt;field&gt;-&lt;value&gt;"), so variants resume and never clash. A variant equal to the base is the base (trained once).
 /// For the subnetwork method, a variant that changes only what happens after the parent (members, criterion, partition,
-/// granularity, inherit, subnetwork epochs or learning rate) starts from the base's trained parent: its checkpoint is copied
+/// granularity, inherit, execution, subnetwork epochs or learning rate) starts from the base's trained parent: its checkpoint is copied
 /// into the variant's folder, so the parent is trained once for the whole study.
 /// </summary>
 public sealed class AblationStudy
 {
     /// <summary>Config fields the subnetwork method uses only after the parent is trained (JSON names).</summary>
     public static IReadOnlyList<string> AfterParentFields { get; } =
-        ["members", "criterion", "partition", "granularity", "inherit", "subnetEpochs", "subnetLearningRate"];
+        ["members", "criterion", "partition", "granularity", "inherit", "execution", "subnetEpochs", "subnetLearningRate"];
 
     const string ParentRun = "subnet/parent";
     static readonly string[] RunOnlyFields = ["methods", "device", "threads"];

@@ -55,9 +55,9 @@ public class AblationStudyTests : IDisposable
 
         Assert.Equal(["base", "criterion=random"], sweep.Select(r => r.Name));
         Assert.Same(study.Baseline.Outcome, sweep[0].Outcome);
-        // 400 training images in batches of 50: 8 batches per epoch; the parent trained for the base only, members twice each.
+        // 400 training images in batches of 50: 8 batches per epoch; the parent trained for the base only, the (fused) members twice.
         Assert.Equal(8, counter.Batches["subnet/parent"]);
-        Assert.Equal(16, counter.Batches["subnet/1"]);
+        Assert.Equal(16, counter.Batches["subnet/fused"]);
         var variant = ExperimentConfig.Load(Path.Combine(root, "criterion-random", "config.json"));
         Assert.Equal((Config() with { Methods = ["subnet"], Criterion = "random" }).ToJson(), variant.ToJson());
         Assert.Equal(2, study.Results.Count);
