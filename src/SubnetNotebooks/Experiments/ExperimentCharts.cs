@@ -1,5 +1,7 @@
 using Plotly.NET;
+using SubnetNotebooks.Masking;
 using SubnetNotebooks.Metrics;
+using SubnetNotebooks.Models;
 using SubnetNotebooks.Plots;
 using SubnetNotebooks.Training;
 
@@ -48,6 +50,130 @@ public static class ExperimentCharts
     public static GenericChart MemberQualityVersusDiversity(IReadOnlyList<MethodOutcome> methods) =>
         TradeoffScatter.Create("Member accuracy against diversity", "mean pairwise disagreement", "mean member accuracy",
             methods.Select(m => new LabelledPoint(m.Method, m.Report.Diversity.MeanDisagreement, m.Report.Member.MeanAccuracy)).ToArray());
+
+    /// <summary>A metric of the ensemble of the first k members against k = 1..M, one line per method.</summary>
+    /// <param name="methods">(method, test predictions [M, N, C]) pairs</param>
+    /// <param name="metric">accuracy, nll, brier, ece, mce, ace or classwise_ece</param>
+    public static GenericChart QualityBySize(IEnumerable<(string Method, Predictions Test)> methods, string metric = "nll") =>
+        MetricLines.Create($"{metric} of the first k members", "ensemble size k", metric, methods.Select(m =>
+        {
+            var curve = EnsembleSize.QualityBySize(m.Test);
+            return new LineSeries(m.Method, Enumerable.Range(1, curve.Count).Select(k => (double)k).ToArray(),
+                curve.Select(q => EnsembleSize.Metric(q, metric)).ToArray());
+        }).ToArray());
+
+    /// <summary>As <see cref="QualityBySize(IEnumerable{ValueTuple{string, Predictions}}, string)"/> for trained methods of a session.</summary>
+    public static GenericChart QualityBySize(IEnumerable<TrainedMethod> methods, string metric = "nll") =>
+        QualityBySize(methods.Select(m => (m.Outcome.Method, m.Test)), metric);
+
+    /// <summary>Mean, best and worst member accuracy next to the ensemble's accuracy, per method: is each member good on its own?</summary>
+    public static GenericChart MemberAccuracy(IReadOnlyList<MethodOutcome> methods)
+    {
+        string[] columns = ["mean member", "best member", "worst member", "ensemble"];
+        var values = new double[methods.Count, columns.Length];
+        for (int i = 0; i < methods.Count; i++)
+        {
+            var r = methods[i].Report;
+            values[i, 0] = r.Member.MeanAccuracy; values[i, 1] = r.Member.Accuracy.Max(); values[i, 2] = r.Member.Accuracy.Min();
+            values[i, 3] = r.Test.Accuracy;
+        }
+        return MethodBars.Create("Member accuracy against the ensemble", methods.Select(m => m.Method).ToArray(), columns, values, "test accuracy");
+    }
+
+    /// <summary>The pairwise KL divergence KL(member i ‖ member j) of one method's members.</summary>
+    public static GenericChart KlDivergence(MethodOutcome method) =>
+        Heatmaps.Pairwise($"Pairwise KL divergence (nats): {method.Method}", MemberLabels(method.Members), ToMatrix(method.Report.Diversity.Kl));
+
+    /// <summary>Mean member accuracy against mean pairwise disagreement, one point per variant (e.g. a sweep of the masks' overlap).</summary>
+    public static GenericChart MemberQualityVersusDiversity(string title, IReadOnlyList<AblationResult> variants) =>
+        TradeoffScatter.Create(title, "mean pairwise disagreement", "mean member accuracy",
+            variants.Select(v => new LabelledPoint(v.Name, v.Outcome.Report.Diversity.MeanDisagreement, v.Outcome.Report.Member.MeanAccuracy, v.Outcome.Method)).ToArray());
+
+    /// <summary>The pruning scores of every unit group, sorted from most to least important (one line per group).</summary>
+    /// <param name="scores">group name to [units] scores, e.g. from UnitScores.Score</param>
+    public static GenericChart UnitScores(IReadOnlyDictionary<string, float[]> scores) =>
+        MetricLines.Create("Unit scores, most important first", "rank", "score", scores.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+            new LineSeries(g.Key, Enumerable.Range(1, g.Value.Length).Select(r => (double)r).ToArray(),
+                g.Value.Select(v => (double)v).OrderDescending().ToArray())).ToArray());
+
+    /// <summary>One heatmap per unit group of the partition: which member owns each unit (unit granularity; none for weight masks).</summary>
+    public static IReadOnlyList<GenericChart> Masks(SubnetworkPartition partition) =>
+        partition.UnitOwners.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var mask = new float[g.Value.Length, partition.Members];
+            for (int u = 0; u < g.Value.Length; u++) mask[u, g.Value[u]] = 1;
+            return Heatmaps.Mask(g.Key, mask);
+        }).ToArray();
+
+    /// <summary>The intersection over union of the members' kept units: 0 off the diagonal for disjoint subnetworks.</summary>
+    public static GenericChart Overlap(SubnetworkPartition partition) =>
+        Heatmaps.Pairwise("Mask overlap (IoU of kept units)", MemberLabels(partition.Members), partition.PairwiseIoU());
+
+    /// <summary>Parameters of each subnetwork of <paramref name="model"/> next to the whole model's.</summary>
+    public static GenericChart SubnetworkParameters(SubnetworkPartition partition, PrunableModel model)
+    {
+        var counts = partition.ParameterCounts(model);
+        var labels = MemberLabels(partition.Members).Append("parent").ToArray();
+        var values = new double[labels.Length, 1];
+        for (int k = 0; k < counts.Length; k++) values[k, 0] = counts[k];
+        values[counts.Length, 0] = model.ActiveParameters();
+        return MethodBars.Create("Parameters per subnetwork", labels, ["parameters"], values, "parameters");
+    }
+
+    /// <summary>A quality metric against one cost, one point per method.</summary>
+    /// <param name="methods">evaluated methods</param>
+    /// <param name="cost">parameters, flops_per_example, train_seconds or inference_seconds (the cost.* keys of <see cref="MethodOutcome.Flatten"/>)</param>
+    /// <param name="metric">an ensemble metric key, e.g. nll or accuracy</param>
+    public static GenericChart QualityVersus(IReadOnlyList<MethodOutcome> methods, string cost, string metric = "nll")
+    {
+        var points = methods.Select(m =>
+        {
+            var flat = m.Flatten();
+            if (!flat.TryGetValue($"cost.{cost}", out var x))
+                throw new ArgumentException($"Unknown cost '{cost}'; expected parameters, flops_per_example, train_seconds or inference_seconds.");
+            if (!flat.TryGetValue(metric, out var y))
+                throw new ArgumentException($"Unknown metric '{metric}'; expected a key of EvaluationReport.Flatten such as accuracy or nll.");
+            return new LabelledPoint(m.Method, x, y, m.Method);
+        }).ToArray();
+        return TradeoffScatter.Create($"{metric} against {cost.Replace('_', ' ')}", cost.Replace('_', ' '), $"test {metric}", points);
+    }
+
+    /// <summary>OOD detection AUROC of every uncertainty score, per method (methods without an OOD report are skipped).</summary>
+    public static GenericChart OodAuroc(IReadOnlyList<MethodOutcome> methods)
+    {
+        var withOod = methods.Where(m => m.Report.OutOfDistribution is not null).ToArray();
+        if (withOod.Length == 0) throw new ArgumentException("No method has an OOD report: set oodDataset (e.g. mnist) in the config.");
+        var scores = withOod[0].Report.OutOfDistribution!.Scores.Select(s => s.Score).ToArray();
+        var values = new double[withOod.Length, scores.Length];
+        for (int i = 0; i < withOod.Length; i++)
+            for (int k = 0; k < scores.Length; k++) values[i, k] = withOod[i].Report.OutOfDistribution!.Scores[k].Auroc;
+        return MethodBars.Create("OOD detection AUROC per score", withOod.Select(m => m.Method).ToArray(), scores, values, "AUROC");
+    }
+
+    /// <summary>A metric averaged over corruptions against severity (0: clean), one line per method.</summary>
+    /// <param name="reports">(method, shift report) pairs</param>
+    /// <param name="metric">accuracy, nll, brier, ece, mce, ace or classwise_ece</param>
+    public static GenericChart Shift(IEnumerable<(string Method, ShiftReport Report)> reports, string metric = "accuracy") =>
+        MetricLines.Create($"{metric} under corruption", "severity (0: clean)", metric, reports.Select(r =>
+        {
+            var severities = r.Report.Entries.Select(e => e.Severity).Distinct().Order().ToArray();
+            return new LineSeries(r.Method, severities.Prepend(0).Select(s => (double)s).ToArray(),
+                severities.Select(s => r.Report.Mean(q => EnsembleSize.Metric(q, metric), s)).Prepend(EnsembleSize.Metric(r.Report.Clean, metric)).ToArray());
+        }).ToArray());
+
+    /// <summary>Accuracy and NLL of every variant of an ablation.</summary>
+    public static GenericChart Ablation(string title, IReadOnlyList<AblationResult> variants)
+    {
+        var values = new double[variants.Count, 2];
+        for (int i = 0; i < variants.Count; i++)
+        {
+            values[i, 0] = variants[i].Outcome.Report.Test.Accuracy;
+            values[i, 1] = variants[i].Outcome.Report.Test.Nll;
+        }
+        return MethodBars.Create(title, variants.Select(v => v.Name).ToArray(), ["accuracy", "nll"], values, "test accuracy / NLL");
+    }
+
+    static string[] MemberLabels(int members) => Enumerable.Range(1, members).Select(i => $"member {i}").ToArray();
 
     /// <summary>Converts a jagged matrix to a rectangular one.</summary>
     public static double[,] ToMatrix(double[][] rows)

@@ -91,7 +91,7 @@ public static class ExperimentRunner
         }
         var report = EvaluationReport.Evaluate(test, validation, ood);
         var outcome = new MethodOutcome(ensemble.Method, ensemble.Members, report, ensemble.Parameters, ensemble.FlopsPerExample,
-            ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns);
+            ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns.ToArray());
         return (outcome, test);
     }
 }

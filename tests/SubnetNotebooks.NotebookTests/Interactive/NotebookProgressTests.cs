@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using Plotly.NET;
+using SubnetNotebooks.Headless;
+using SubnetNotebooks.Interactive;
+using SubnetNotebooks.Training;
+
+namespace SubnetNotebooks.NotebookTests.Interactive;
+
+/// <summary>The training progress a notebook shows: one live chart for every run, a progress line per run, a stage line.</summary>
+public class NotebookProgressTests
+{
+    [Fact]
+    public void OutsideANotebookItRecordsEpochsAndStagesAndChartsThem()
+    {
+        var progress = NotebookProgress.Show("Training");
+        progress.OnStage("subnet", "training");
+        progress.OnBatch(new BatchProgress("subnet/1", 1, 2, 1, 4, 2.0, 0.25, 0.05, 100));
+        progress.OnEpoch(new EpochProgress("subnet/1", 1, 2, 1.5, 0.5, null, null, 0.05, 1, 100));
+        progress.OnEpoch(new EpochProgress("subnet/1", 2, 2, 1.0, 0.75, 1.25, 0.625, 0.05, 1, 100));
+
+        Assert.False(progress.Chart.IsDisplayed);
+        Assert.Equal([("subnet", "training")], progress.Stages);
+        Assert.Equal(2, progress.Epochs.Count);
+        var series = progress.Chart.Series;
+        Assert.Equal(["subnet/1 loss", "subnet/1 train accuracy", "subnet/1 validation accuracy"], series.Select(s => s.Name));
+        Assert.Equal([1.5, 1.0], series[0].Y);
+        Assert.Equal([0.5, 0.75], series[1].Y);
+        Assert.Equal([2.0], series[2].X);
+        Assert.Equal([0.625], series[2].Y);
+    }
+
+    [Fact]
+    public async Task InANotebookTheChartAndEachRunsProgressLineAreRedrawnInPlace()
+    {
+        var folder = Repository.NewTempFolder("nb-progress");
+        string references = string.Join("\n",
+            new[] { typeof(NotebookProgress), typeof(BatchProgress), typeof(GenericChart), typeof(Microsoft.FSharp.Core.Unit) }
+                .Select(t => $"#r \"{t.Assembly.Location}\"")) + "\nusing SubnetNotebooks.Interactive; using SubnetNotebooks.Training;";
+        var path = ThrowawayNotebook.Write(folder, "progress.ipynb", references, "NotebookCharts.Register();",
+            """
+            var progress = NotebookProgress.Show("Training");
+            foreach (var run in new[] { "deep/1", "deep/2" })
+                for (int epoch = 1; epoch <= 2; epoch++)
+                {
+                    for (int batch = 1; batch <= 3; batch++)
+                        progress.OnBatch(new BatchProgress(run, epoch, 2, batch, 3, 1.0 / epoch, 0.5, 0.05, 100));
+                    progress.OnEpoch(new EpochProgress(run, epoch, 2, 1.0 / epoch, 0.25 * epoch, null, null, 0.05, 1, 100));
+                }
+            progress.OnStage("deep", "evaluating");
+            """);
+        var result = await NotebookRunner.RunAsync(path, new NotebookRunOptions("smoke", Path.Combine(folder, "out")));
+        Assert.True(result.Succeeded, result.ToString());
+
+        var outputs = ThrowawayNotebook.Html(result.ExecutedPath, 3);
+        // The stage line, one chart, and one progress line per run: four outputs however many epochs and batches.
+        Assert.Equal(4, outputs.Length);
+        Assert.Contains("deep: evaluating", outputs[0]);
+        var chart = Assert.Single(outputs, o => o.Contains("newPlot("));
+        Assert.Single(Regex.Matches(chart, "newPlot\\("));
+        Assert.Contains("\"name\":\"deep/2 loss\"", chart);
+        Assert.Contains("\"y\":[1.0,0.5]", chart);
+        Assert.Contains("\"y\":[0.25,0.5]", chart);
+        Assert.Contains(outputs, o => o.Contains("deep/1: 6/6 (100%)") && o.Contains("(done)"));
+        Assert.Contains(outputs, o => o.Contains("deep/2: 6/6 (100%)") && o.Contains("(done)"));
+    }
+}
