@@ -175,6 +175,22 @@ public static class ExperimentCharts
 
     static string[] MemberLabels(int members) => Enumerable.Range(1, members).Select(i => $"member {i}").ToArray();
 
+    /// <summary>
+    /// The overlap axis in one chart: ensemble NLL, mean member accuracy and mean pairwise disagreement against the
+    /// members' measured mask IoU (0: disjoint subnetworks; towards 1/(2M-1): independent dropout-like masks).
+    /// </summary>
+    public static GenericChart OverlapSweep(IReadOnlyList<OverlapPoint> points)
+    {
+        var ordered = points.OrderBy(p => p.MeanIoU).ToArray();
+        double[] iou = ordered.Select(p => p.MeanIoU).ToArray();
+        return MetricLines.Create("Quality and diversity against mask overlap", "mean pairwise IoU of the members' masks", "value",
+        [
+            new LineSeries("ensemble NLL", iou, ordered.Select(p => p.Outcome.Report.Test.Nll).ToArray()),
+            new LineSeries("mean member accuracy", iou, ordered.Select(p => p.Outcome.Report.Member.MeanAccuracy).ToArray()),
+            new LineSeries("mean disagreement", iou, ordered.Select(p => p.Outcome.Report.Diversity.MeanDisagreement).ToArray()),
+        ]);
+    }
+
     /// <summary>Converts a jagged matrix to a rectangular one.</summary>
     public static double[,] ToMatrix(double[][] rows)
     {

@@ -45,7 +45,7 @@ public static class Profiles
         Profile = "cpu", Dataset = "fashion-mnist", OodDataset = "mnist",
         ValidationSamples = 5000,
         Model = "mlp", Widths = [512, 512], Dropout = 0.2, Members = 4,
-        Epochs = 15, ParentEpochs = 15, SubnetEpochs = 15, BatchSize = 128, LearningRate = 0.05,
+        Epochs = 30, ParentEpochs = 30, SubnetEpochs = 30, BatchSize = 128, LearningRate = 0.05,
     };
 
     /// <summary>CIFAR-10, ResNet-18 (CIFAR stem), M = 4, the usual 200-epoch SGD recipe with augmentation; for CUDA machines.</summary>

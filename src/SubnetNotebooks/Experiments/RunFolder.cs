@@ -70,10 +70,16 @@ public sealed class RunFolder
         report.SaveJson(Path.Combine(Root, "reports", $"{method}.json"));
     }
 
-    /// <summary>Writes metrics.json and metrics.csv (method x metric).</summary>
+    /// <summary>
+    /// Writes metrics.json and metrics.csv (method x metric). Rows of methods that an earlier run of this folder
+    /// evaluated and <paramref name="table"/> lacks are kept, so running more methods later adds to the table.
+    /// </summary>
     public void SaveMetrics(MetricsTable table)
     {
-        table.SaveJson(MetricsJsonPath);
-        table.SaveCsv(MetricsCsvPath);
+        var merged = File.Exists(MetricsJsonPath) ? MetricsTable.FromJson(File.ReadAllText(MetricsJsonPath)) : new MetricsTable();
+        foreach (var method in table.Methods)
+            merged.Add(method, table.Row(method));
+        merged.SaveJson(MetricsJsonPath);
+        merged.SaveCsv(MetricsCsvPath);
     }
 }

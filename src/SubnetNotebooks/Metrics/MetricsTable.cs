@@ -31,6 +31,10 @@ public sealed class MetricsTable
         return this;
     }
 
+    /// <summary>Every metric of <paramref name="method"/>'s row.</summary>
+    public IReadOnlyDictionary<string, double> Row(string method) =>
+        _rows.FirstOrDefault(r => r.Method == method).Values ?? throw new KeyNotFoundException($"no row for method '{method}'");
+
     /// <summary>The value of <paramref name="metric"/> for <paramref name="method"/>, or null.</summary>
     public double? Get(string method, string metric)
     {
@@ -62,6 +66,16 @@ public sealed class MetricsTable
     public string ToJson() => JsonSerializer.Serialize(
         _rows.ToDictionary(r => r.Method, r => r.Values),
         new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals });
+
+    /// <summary>Reads what <see cref="ToJson"/> wrote: { method: { metric: value } }, "NaN" included.</summary>
+    public static MetricsTable FromJson(string json)
+    {
+        var rows = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, double>>>(json,
+            new JsonSerializerOptions { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }) ?? [];
+        var table = new MetricsTable();
+        foreach (var (method, values) in rows) table.Add(method, values);
+        return table;
+    }
 
     /// <summary>Writes <see cref="ToCsv"/> to <paramref name="path"/> (folders are created).</summary>
     public void SaveCsv(string path) => Save(path, ToCsv());

@@ -31,4 +31,20 @@ public class ExperimentChartsTests
         Assert.Contains("\"x\":[1.0,2.0]", json);
         Assert.Contains("\"y\":[0.8125,0.3125]", json);
     }
+
+    [Fact]
+    public void OverlapSweepPlotsThreeSeriesAgainstMeasuredIoUInOrder()
+    {
+        // Two members, two samples, labels [0, 0]; both members right with probability 0.75 and 1.0 on sample 1 and 2.
+        var preds = new Predictions([0.75f, 0.25f, 1f, 0f, 0.75f, 0.25f, 1f, 0f], 2, 2, 2, [0, 0]);
+        var report = EvaluationReport.Evaluate(preds);
+        var outcome = new MethodOutcome("overlap", 2, report, 10, 20, 1, 1, []);
+        var json = Json(ExperimentCharts.OverlapSweep([new OverlapPoint(1.0, 0.3, outcome), new OverlapPoint(0.0, 0.0, outcome)]));
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(json, "\"name\":").Count);
+        Assert.Contains("\"x\":[0.0,0.3]", json);
+        // Ensemble NLL: -(ln 0.75 + ln 1) / 2 = 0.1438410362; member accuracy 1; disagreement 0.
+        Assert.Contains("\"y\":[1.0,1.0]", json);
+        Assert.Contains("\"y\":[0.0,0.0]", json);
+        Assert.Contains("0.14384103", json);
+    }
 }

@@ -106,6 +106,21 @@ public class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public void MethodsRunLaterAreAddedToTheMetricsOfTheRunFolder()
+    {
+        var config = Config(WriteDigits());
+        var folder = Path.Combine(_dir, "grow");
+        ExperimentRunner.Run(config with { Methods = ["single"] }, folder);
+        ExperimentRunner.Run(config with { Methods = ["deep"] }, folder);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
+        Assert.Equal(["single", "deep"], metrics.RootElement.EnumerateObject().Select(p => p.Name));
+        var csv = File.ReadAllLines(Path.Combine(folder, "metrics.csv"));
+        Assert.Equal(3, csv.Length);
+        Assert.StartsWith("single,", csv[1]);
+        Assert.StartsWith("deep,", csv[2]);
+    }
+
+    [Fact]
     public void RunFolderOfAnotherExperimentIsRefusedByName()
     {
         var config = Config(WriteDigits()) with { Methods = ["single"] };

@@ -60,6 +60,18 @@ public class EvaluationReportTests
         Assert.Equal("NaN", doc.RootElement.GetProperty("subnetwork, M=4").GetProperty("diversity.kl").GetString());
     }
 
+    [Fact]
+    public void Table_reads_back_what_it_wrote_NaN_included()
+    {
+        var json = "{ \"single\": { \"accuracy\": 0.5, \"nll\": \"NaN\" }, \"deep\": { \"accuracy\": 0.75 } }";
+        var table = MetricsTable.FromJson(json);
+        Assert.Equal(["single", "deep"], table.Methods);
+        Assert.Equal(0.5, table.Get("single", "accuracy"));
+        Assert.True(double.IsNaN(table.Get("single", "nll")!.Value));
+        Assert.Equal(0.75, table.Row("deep")["accuracy"]);
+        Assert.Throws<KeyNotFoundException>(() => table.Row("subnet"));
+    }
+
     /// <summary>The fixture with members swapped, as a stand-in OOD set of the same ensemble size.</summary>
     static Predictions Swap(Predictions p) =>
         new(HandFixture.B.Concat(HandFixture.A).SelectMany(r => r).ToArray(), 2, 4, 3, p.Labels.ToArray());
