@@ -26,6 +26,8 @@ public sealed record ExperimentConfig
     public int TestSamples { get; init; }
     /// <summary>Samples held out from training for validation (temperature scaling, per-epoch validation).</summary>
     public int ValidationSamples { get; init; } = 5000;
+    /// <summary>Test images evaluated under every corruption and severity (0: no shift evaluation).</summary>
+    public int ShiftSamples { get; init; } = 2000;
     /// <summary>Side of the square images for datasets that are resized (CUB-200, Tiny-ImageNet).</summary>
     public int ImageSize { get; init; } = 64;
     /// <summary>Random crop and flip on CIFAR-like data during training.</summary>

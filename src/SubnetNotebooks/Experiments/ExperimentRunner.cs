@@ -12,11 +12,13 @@ public interface IExperimentObserver : ITrainingObserver
     void OnStage(string stage, string detail) { }
 }
 
-/// <summary>What one method produced: its evaluation, cost and training runs.</summary>
+/// <summary>What one method produced: its evaluation, cost, training runs and, when measured, its quality under shift.</summary>
+/// <param name="PeakMemoryBytes">the process's peak resident memory when the method was evaluated (0: not measured)</param>
 public sealed record MethodOutcome(string Method, int Members, EvaluationReport Report, long Parameters, long FlopsPerExample,
-    double TrainingSeconds, double InferenceSeconds, IReadOnlyList<TrainingResult> TrainingRuns)
+    double TrainingSeconds, double InferenceSeconds, IReadOnlyList<TrainingResult> TrainingRuns, ShiftReport? Shift = null,
+    long PeakMemoryBytes = 0)
 {
-    /// <summary>Every metric as flat keys, plus cost.* keys.</summary>
+    /// <summary>Every metric as flat keys, plus cost.* and shift.* keys.</summary>
     public IReadOnlyDictionary<string, double> Flatten()
     {
         var all = new Dictionary<string, double>(Report.Flatten())
@@ -27,6 +29,8 @@ public sealed record MethodOutcome(string Method, int Members, EvaluationReport 
             ["cost.train_seconds"] = TrainingSeconds,
             ["cost.inference_seconds"] = InferenceSeconds,
         };
+        if (PeakMemoryBytes > 0) all["cost.peak_memory_bytes"] = PeakMemoryBytes;
+        Shift?.AddTo(all);
         return all;
     }
 }
@@ -90,8 +94,11 @@ public static class ExperimentRunner
             ood = Predictions.FromTensor(oodProbs, oodLabels);
         }
         var report = EvaluationReport.Evaluate(test, validation, ood);
+        var shift = config.ShiftSamples > 0
+            ? ShiftEvaluation.Measure(ensemble, data.Test, data.Normalization, Math.Max(config.BatchSize, 256), device, config.ShiftSamples, seed: config.Seed)
+            : null;
         var outcome = new MethodOutcome(ensemble.Method, ensemble.Members, report, ensemble.Parameters, ensemble.FlopsPerExample,
-            ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns.ToArray());
+            ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns.ToArray(), shift, CostMeasurement.PeakMemoryBytes());
         return (outcome, test);
     }
 }

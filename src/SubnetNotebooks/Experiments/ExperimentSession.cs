@@ -87,7 +87,7 @@ public sealed class ExperimentSession : IDisposable
         }
         else _methods.Add(trained);
         Folder.SavePredictions(outcome.Method, test);
-        Folder.SaveReport(outcome.Method, outcome.Report);
+        Folder.SaveReport(outcome.Method, outcome.Report, outcome.Shift);
         Folder.SaveMetrics(Outcome.Table());
         return trained;
     }

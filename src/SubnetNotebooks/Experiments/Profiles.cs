@@ -31,7 +31,7 @@ public static class Profiles
     public static ExperimentConfig Smoke => new()
     {
         Profile = "smoke", Dataset = "fashion-mnist", OodDataset = "mnist",
-        TrainSamples = 1200, TestSamples = 500, ValidationSamples = 200,
+        TrainSamples = 1200, TestSamples = 500, ValidationSamples = 200, ShiftSamples = 100,
         Model = "mlp", Widths = [64, 64], Dropout = 0.2, Members = 2,
         Epochs = 1, ParentEpochs = 1, SubnetEpochs = 1, BatchSize = 64, LearningRate = 0.05,
     };

@@ -63,11 +63,21 @@ public sealed class RunFolder
         predictions.SaveNpy(PredictionsPath(method), LabelsPath);
     }
 
-    /// <summary>Writes reports/&lt;method&gt;.json: every metric of one method in detail (bins, matrices).</summary>
-    public void SaveReport(string method, EvaluationReport report)
+    /// <summary>
+    /// Writes reports/&lt;method&gt;.json: every metric of one method in detail (bins, matrices), and
+    /// reports/&lt;method&gt;.shift.json with the quality per corruption and severity when it was measured.
+    /// </summary>
+    public void SaveReport(string method, EvaluationReport report, ShiftReport? shift = null)
     {
         Directory.CreateDirectory(Path.Combine(Root, "reports"));
         report.SaveJson(Path.Combine(Root, "reports", $"{method}.json"));
+        if (shift is not null)
+            File.WriteAllText(Path.Combine(Root, "reports", $"{method}.shift.json"),
+                System.Text.Json.JsonSerializer.Serialize(shift, new System.Text.Json.JsonSerializerOptions
+                {
+                    WriteIndented = true,
+                    NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+                }));
     }
 
     /// <summary>

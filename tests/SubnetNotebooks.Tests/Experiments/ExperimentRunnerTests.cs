@@ -35,7 +35,7 @@ public class ExperimentRunnerTests : IDisposable
     ExperimentConfig Config(string dataDir) => Profiles.Smoke with
     {
         Dataset = "digits", OodDataset = "", DataDir = dataDir, TrainSamples = 0, TestSamples = 0, ValidationSamples = 200,
-        Widths = [32, 32], Members = 2, Epochs = 2, ParentEpochs = 2, SubnetEpochs = 2, BatchSize = 32, LearningRate = 0.05, Seed = 3,
+        ShiftSamples = 50, Widths = [32, 32], Members = 2, Epochs = 2, ParentEpochs = 2, SubnetEpochs = 2, BatchSize = 32, LearningRate = 0.05, Seed = 3,
     };
 
     sealed class CancelAt(string run, int epoch, CancellationTokenSource source) : IExperimentObserver
@@ -60,6 +60,7 @@ public class ExperimentRunnerTests : IDisposable
         {
             Assert.True(File.Exists(Path.Combine(folder, "predictions", $"{method}.npy")), method);
             Assert.True(File.Exists(Path.Combine(folder, "reports", $"{method}.json")), method);
+            Assert.True(File.Exists(Path.Combine(folder, "reports", $"{method}.shift.json")), method);
         }
         foreach (var run in new[] { "single", "mcdropout", "deep/1", "deep/2", "subnet/parent", "subnet/fused" })
             Assert.True(File.Exists(Path.Combine(folder, "checkpoints", run, "last.ckpt")), run);
@@ -75,7 +76,9 @@ public class ExperimentRunnerTests : IDisposable
         foreach (var method in config.Methods)
         {
             var row = metrics.RootElement.GetProperty(method);
-            foreach (var key in new[] { "accuracy", "nll", "ece", "brier", "ts.nll", "diversity.disagreement", "cost.parameters", "cost.train_seconds" })
+            foreach (var key in new[] { "accuracy", "nll", "ece", "brier", "mce", "ace", "classwise_ece", "ts.nll", "ts.ece", "member.mean_accuracy",
+                         "diversity.disagreement", "diversity.kl", "cost.parameters", "cost.flops_per_example", "cost.train_seconds",
+                         "cost.peak_memory_bytes", "shift.gaussian_noise.5.accuracy", "shift.mean.3.nll" })
                 Assert.True(row.TryGetProperty(key, out _), $"{method}.{key}");
         }
         var subnet = outcome.Methods.Single(m => m.Method == "subnet");
