@@ -36,7 +36,15 @@ install() {
   scripts/install-deps.sh --notebooks
 
   echo "dotnet-interactive $tool_version (local tool manifest)"
-  dotnet tool restore >/dev/null
+  # A restore can fail transiently (registry time-out): retry, and show what it said.
+  local attempt out=""
+  for attempt in 1 2 3; do
+    if out="$(dotnet tool restore 2>&1)"; then out=""; break; fi
+    echo "dotnet tool restore failed (attempt $attempt of 3):" >&2
+    echo "$out" >&2
+    [ "$attempt" -lt 3 ] && sleep 10
+  done
+  [ -z "$out" ] || { echo "error: 'dotnet tool restore' could not install Microsoft.dotnet-interactive $tool_version from .config/dotnet-tools.json; see its output above." >&2; exit 1; }
   local tool_dir
   tool_dir="$(ls -d "$nuget/microsoft.dotnet-interactive/$tool_version/tools/"net*/any 2>/dev/null | sort -V | tail -1)"
   [ -f "$tool_dir/Microsoft.DotNet.Interactive.App.dll" ] || {
