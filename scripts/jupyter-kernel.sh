@@ -46,9 +46,16 @@ install() {
   done
   [ -z "$out" ] || { echo "error: 'dotnet tool restore' could not install Microsoft.dotnet-interactive $tool_version from .config/dotnet-tools.json; see its output above." >&2; exit 1; }
   local tool_dir
-  tool_dir="$(ls -d "$nuget/microsoft.dotnet-interactive/$tool_version/tools/"net*/any 2>/dev/null | sort -V | tail -1)"
-  [ -f "$tool_dir/Microsoft.DotNet.Interactive.App.dll" ] || {
-    echo "error: dotnet tool restore did not leave Microsoft.dotnet-interactive $tool_version under $nuget/microsoft.dotnet-interactive; run 'dotnet tool restore' and read its output." >&2; exit 1; }
+  # Local tools land in the NuGet global packages folder; some SDKs put them in ~/.nuget/packages even when
+  # NUGET_PACKAGES points elsewhere, so look in both.
+  local candidates=("$nuget/microsoft.dotnet-interactive/$tool_version/tools/"net*/any
+                    "$HOME/.nuget/packages/microsoft.dotnet-interactive/$tool_version/tools/"net*/any)
+  tool_dir=""
+  for candidate in "${candidates[@]}"; do
+    [ -f "$candidate/Microsoft.DotNet.Interactive.App.dll" ] && tool_dir="$candidate"
+  done
+  [ -n "$tool_dir" ] || {
+    echo "error: dotnet tool restore did not leave Microsoft.dotnet-interactive $tool_version under $nuget or ~/.nuget/packages; run 'dotnet tool restore' and read its output." >&2; exit 1; }
 
   echo "Building src/SubnetNotebooks.Notebooks (Release), which the notebooks reference"
   dotnet build src/SubnetNotebooks.Notebooks -c Release -v quiet -nologo >/dev/null
