@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using SubnetNotebooks.Experiments;
@@ -13,24 +12,7 @@ public class ExperimentRunnerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>1,797 lines of 64 values in 0..16 and a label: class k lights pixel row k % 8, with noise.</summary>
-    string WriteDigits()
-    {
-        var folder = Path.Combine(_dir, "data", "digits");
-        Directory.CreateDirectory(folder);
-        var rng = new Random(5);
-        var text = new StringBuilder();
-        for (int i = 0; i < 1797; i++)
-        {
-            int label = i % 10;
-            var values = Enumerable.Range(0, 64).Select(p => p / 8 == label % 8 || (label >= 8 && p % 8 == label - 8) ? 12 + rng.Next(5) : rng.Next(4));
-            text.Append(string.Join(',', values)).Append(',').Append(label).Append('\n');
-        }
-        using var file = File.Create(Path.Combine(folder, "digits.csv.gz"));
-        using var gz = new GZipStream(file, CompressionLevel.Fastest);
-        gz.Write(Encoding.ASCII.GetBytes(text.ToString()));
-        return Path.Combine(_dir, "data");
-    }
+    string WriteDigits() => SyntheticDigits.Write(_dir, seed: 5);
 
     ExperimentConfig Config(string dataDir) => Profiles.Smoke with
     {
