@@ -4,7 +4,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 scripts/install-deps.sh
-dotnet test SubnetNotebooks.sln -c Release --logger "console;verbosity=normal" "$@"
+log="$(mktemp)"
+dotnet test SubnetNotebooks.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+passed="$(awk '/^ +Passed: +[0-9]+$/ { s += $2 } END { print s + 0 }' "$log")"
+failed="$(awk '/^ +Failed: +[0-9]+$/ { s += $2 } END { print s + 0 }' "$log")"
 # The CLI end to end on real data (smoke profile): every core method, the whole run folder.
 smoke="$(mktemp -d)/smoke"
 dotnet run --project src/SubnetNotebooks.Cli -c Release --no-build -- reproduce --profile smoke --out "$smoke"
@@ -13,3 +16,4 @@ for f in config.json metrics.json metrics.csv report.html predictions/labels.npy
 done
 # A real Jupyter client: nbconvert executes a notebook with the .NET kernel and the chart output is checked.
 scripts/jupyter-kernel.sh check "$(mktemp -d)/jupyter-check"
+echo "tests: $passed passed, $failed failed"
