@@ -59,6 +59,14 @@ public sealed class MaskSet
     /// <summary>Total kept units over all groups.</summary>
     public long KeptUnitsTotal => _units.Values.Sum(m => (long)m.Count(k => k));
 
+    /// <summary>One unit mask set per member from per-group masks: group name to [members][units] keep flags.</summary>
+    /// <param name="perGroup">for every unit group, one keep-flag row per member</param>
+    /// <param name="members">M</param>
+    public static IReadOnlyList<MaskSet> PerMember(IReadOnlyDictionary<string, bool[][]> perGroup, int members) =>
+        Enumerable.Range(0, members)
+            .Select(k => new MaskSet(perGroup.ToDictionary(g => g.Key, g => g.Value[k])))
+            .ToList();
+
     /// <summary>A mask that keeps every unit of the model (the dense model).</summary>
     public static MaskSet Dense(PrunableModel model) =>
         new(model.UnitGroups.ToDictionary(g => g.Name, g => Enumerable.Repeat(true, g.Units).ToArray()));

@@ -65,9 +65,7 @@ public static class MasksemblesMasks
     {
         var rng = new Random(Seeds.Mix(seed, 0x3A5C));
         var perGroup = model.UnitGroups.ToDictionary(g => g.Name, g => Generate(g.Units, members, scale, rng, $"group '{g.Name}'"));
-        return Enumerable.Range(0, members)
-            .Select(k => new MaskSet(perGroup.ToDictionary(g => g.Key, g => g.Value[k])))
-            .ToList();
+        return MaskSet.PerMember(perGroup, members);
     }
 
     /// <summary>M masks of m ones among floor(m s) positions, redrawn until the non-empty positions number floor(m s (1 − (1 − 1/s)^M)); null if that fails.</summary>

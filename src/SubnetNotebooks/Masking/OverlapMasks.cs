@@ -53,9 +53,7 @@ public static class OverlapMasks
     {
         var rng = new Random(Seeds.Mix(seed, 0x0E7A));
         var perGroup = model.UnitGroups.ToDictionary(g => g.Name, g => Generate(g.Units, members, overlap, rng, $"group '{g.Name}'"));
-        return Enumerable.Range(0, members)
-            .Select(k => new MaskSet(perGroup.ToDictionary(g => g.Key, g => g.Value[k])))
-            .ToList();
+        return MaskSet.PerMember(perGroup, members);
     }
 
     /// <summary>Mean over member pairs of the measured unit IoU (0 for a single member).</summary>
