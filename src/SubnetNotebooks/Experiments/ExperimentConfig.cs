@@ -45,6 +45,14 @@ public sealed record ExperimentConfig
     public double Dropout { get; init; } = 0.2;
     /// <summary>Dropout rate of the parent network that is split into subnetworks.</summary>
     public double ParentDropout { get; init; }
+    /// <summary>
+    /// PyTorch state dict (.pt) that initialises every network of the configured architecture before training: the
+    /// subnetwork ensemble's parent, the single and MC-dropout models and each deep-ensemble member ("" for none).
+    /// Kit names or torchvision's ResNet-18 names.
+    /// </summary>
+    public string Pretrained { get; init; } = "";
+    /// <summary>Layers of <see cref="Pretrained"/> left at their fresh initialisation, e.g. head, stem (stem conv and its BatchNorm).</summary>
+    public string[] PretrainedSkip { get; init; } = [];
 
     /// <summary>Ensemble size M (subnetworks, deep-ensemble members, MC-dropout passes).</summary>
     public int Members { get; init; } = 4;
@@ -194,6 +202,8 @@ public sealed record ExperimentConfig
         if (MimoBatchRepetition < 1) throw new ArgumentException($"mimoBatchRepetition must be >= 1, got {MimoBatchRepetition} (--set mimoBatchRepetition=2).");
         if (!(PackedAlpha > 0)) throw new ArgumentException($"packedAlpha must be > 0, got {PackedAlpha} (--set packedAlpha=2).");
         if (PackedGamma < 1) throw new ArgumentException($"packedGamma must be >= 1, got {PackedGamma} (--set packedGamma=1).");
+        if (Pretrained.Length > 0 && !File.Exists(Pretrained))
+            throw new ArgumentException($"pretrained {Pretrained}: no such file. Pass a PyTorch state dict saved with torch.save(model.state_dict(), path) (--set pretrained=FILE).");
         if (Overlap is < 0 or > 1) throw new ArgumentException($"overlap must be in [0, 1], got {Overlap} (--set overlap=0.5).");
         BaselineTraining.Validate("epochs/learningRate");
         SubnetTraining.Validate("subnetEpochs/subnetLearningRate");
