@@ -47,9 +47,7 @@ public static class WeightsExport
                 trained.Add(ensemble);
                 ensemble.Fit(session.Context(observer));
             }
-            var manifest = EnsembleWeights.Export(trained, session.Data.Info, session.Data.Normalization, outFolder ?? DefaultFolder(runFolder), skipped);
-            foreach (var s in skipped) observer?.OnStage(s.Method, $"not exported: {s.Reason}");
-            return manifest;
+            return EnsembleWeights.Export(trained, session.Data.Info, session.Data.Normalization, outFolder ?? DefaultFolder(runFolder), skipped);
         }
         finally
         {
