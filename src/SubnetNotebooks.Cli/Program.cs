@@ -18,6 +18,9 @@ app.Configure(config =>
         .WithExample("reproduce", "--profile", "smoke")
         .WithExample("reproduce", "--dataset", "fashion-mnist", "--members", "4", "--methods", "single,mcdropout,deep,subnet", "--seed", "1", "--out", "runs/fm-seed1");
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure the efficiency figures side by side (masked/dense step, training and inference cost vs MC dropout, kit vs PyTorch, memory, data pipeline).");
+    config.AddCommand<ExportWeightsCommand>("export-weights")
+        .WithDescription("Export every trained single, MC dropout, deep-ensemble and subnetwork member of a run folder as PyTorch state dicts with a manifest.")
+        .WithExample("export-weights", "runs/cpu-fashion-mnist-m4-seed0", "--out", "weights/fm");
     config.AddCommand<RunCommand>("run").WithDescription("Execute notebooks headlessly (in-process C# kernel) and write the executed .ipynb files with their outputs.");
 });
 

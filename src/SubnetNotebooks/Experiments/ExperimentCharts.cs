@@ -150,11 +150,11 @@ public static class ExperimentCharts
         return MethodBars.Create("OOD detection AUROC per score", withOod.Select(m => m.Method).ToArray(), scores, values, "AUROC");
     }
 
-    /// <summary>A metric averaged over corruptions against severity (0: clean), one line per method.</summary>
+    /// <summary>A metric averaged over corruptions against severity (0: clean), one line per method; the title names the corruptions' source.</summary>
     /// <param name="reports">(method, shift report) pairs</param>
     /// <param name="metric">accuracy, nll, brier, ece, mce, ace or classwise_ece</param>
     public static GenericChart Shift(IEnumerable<(string Method, ShiftReport Report)> reports, string metric = "accuracy") =>
-        MetricLines.Create($"{metric} under corruption", "severity (0: clean)", metric, reports.Select(r =>
+        MetricLines.Create($"{metric} under corruption: {string.Join("; ", reports.Select(r => r.Report.Source).Distinct())}", "severity (0: clean)", metric, reports.Select(r =>
         {
             var severities = r.Report.Entries.Select(e => e.Severity).Distinct().Order().ToArray();
             return new LineSeries(r.Method, severities.Prepend(0).Select(s => (double)s).ToArray(),

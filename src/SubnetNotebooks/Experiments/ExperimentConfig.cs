@@ -28,6 +28,11 @@ public sealed record ExperimentConfig
     public int ValidationSamples { get; init; } = 5000;
     /// <summary>Test images evaluated under every corruption and severity (0: no shift evaluation).</summary>
     public int ShiftSamples { get; init; } = 2000;
+    /// <summary>
+    /// Corrupted images of the shift metrics: auto (the published CIFAR-10-C / CIFAR-100-C / Tiny-ImageNet-C when found
+    /// in a data dir, else the kit's synthetic corruptions) or synthetic (always the kit's).
+    /// </summary>
+    public string ShiftBenchmark { get; init; } = "auto";
     /// <summary>Side of the square images for datasets that are resized (CUB-200, Tiny-ImageNet).</summary>
     public int ImageSize { get; init; } = 64;
     /// <summary>Random crop and flip on CIFAR-like data during training.</summary>
@@ -45,6 +50,14 @@ public sealed record ExperimentConfig
     public double Dropout { get; init; } = 0.2;
     /// <summary>Dropout rate of the parent network that is split into subnetworks.</summary>
     public double ParentDropout { get; init; }
+    /// <summary>
+    /// PyTorch state dict (.pt) that initialises every network of the configured architecture before training: the
+    /// subnetwork ensemble's parent, the single and MC-dropout models and each deep-ensemble member ("" for none).
+    /// Kit names or torchvision's ResNet-18 names.
+    /// </summary>
+    public string Pretrained { get; init; } = "";
+    /// <summary>Layers of <see cref="Pretrained"/> left at their fresh initialisation, e.g. head, stem (stem conv and its BatchNorm).</summary>
+    public string[] PretrainedSkip { get; init; } = [];
 
     /// <summary>Ensemble size M (subnetworks, deep-ensemble members, MC-dropout passes).</summary>
     public int Members { get; init; } = 4;
@@ -194,6 +207,10 @@ public sealed record ExperimentConfig
         if (MimoBatchRepetition < 1) throw new ArgumentException($"mimoBatchRepetition must be >= 1, got {MimoBatchRepetition} (--set mimoBatchRepetition=2).");
         if (!(PackedAlpha > 0)) throw new ArgumentException($"packedAlpha must be > 0, got {PackedAlpha} (--set packedAlpha=2).");
         if (PackedGamma < 1) throw new ArgumentException($"packedGamma must be >= 1, got {PackedGamma} (--set packedGamma=1).");
+        if (ShiftBenchmark is not ("auto" or "synthetic"))
+            throw new ArgumentException($"shiftBenchmark must be auto or synthetic, got '{ShiftBenchmark}' (--set shiftBenchmark=auto).");
+        if (Pretrained.Length > 0 && !File.Exists(Pretrained))
+            throw new ArgumentException($"pretrained {Pretrained}: no such file. Pass a PyTorch state dict saved with torch.save(model.state_dict(), path) (--set pretrained=FILE).");
         if (Overlap is < 0 or > 1) throw new ArgumentException($"overlap must be in [0, 1], got {Overlap} (--set overlap=0.5).");
         BaselineTraining.Validate("epochs/learningRate");
         SubnetTraining.Validate("subnetEpochs/subnetLearningRate");

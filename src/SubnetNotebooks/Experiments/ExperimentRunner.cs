@@ -95,7 +95,7 @@ public static class ExperimentRunner
         }
         var report = EvaluationReport.Evaluate(test, validation, ood);
         var shift = config.ShiftSamples > 0
-            ? ShiftEvaluation.Measure(ensemble, data.Test, data.Normalization, Math.Max(config.BatchSize, 256), device, config.ShiftSamples, seed: config.Seed)
+            ? ShiftEvaluation.Measure(ensemble, data, config, device)
             : null;
         var outcome = new MethodOutcome(ensemble.Method, ensemble.Members, report, ensemble.Parameters, ensemble.FlopsPerExample,
             ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns.ToArray(), shift, CostMeasurement.PeakMemoryBytes());

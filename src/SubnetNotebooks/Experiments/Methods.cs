@@ -2,6 +2,7 @@ using SubnetNotebooks.Data;
 using SubnetNotebooks.Ensembles;
 using SubnetNotebooks.Masking;
 using SubnetNotebooks.Models;
+using SubnetNotebooks.Weights;
 using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Experiments;
@@ -12,13 +13,23 @@ public static class Methods
     /// <summary>Every method name `--methods` accepts.</summary>
     public static IReadOnlyList<string> Names { get; } = ["single", "mcdropout", "deep", "subnet", "batchensemble", "mimo", "masksembles", "packed", "overlap"];
 
-    /// <summary>The configured model family, seeded, for images of <paramref name="info"/>.</summary>
+    /// <summary>
+    /// The configured model family, seeded, for images of <paramref name="info"/>; with a pretrained file, every network
+    /// it builds starts from those weights (skipped layers keep the seeded initialisation).
+    /// </summary>
     public static ModelRecipe Recipe(ExperimentConfig config, DatasetInfo info) => (seed, dropout) =>
     {
         manual_seed(seed);
-        return ModelFactory.Create(new ModelSpec(config.Model, config.Widths, dropout, config.Depth, config.WidthFactor),
+        var model = ModelFactory.Create(new ModelSpec(config.Model, config.Widths, dropout, config.Depth, config.WidthFactor),
             info.Channels, info.ImageSize, info.ImageSize, info.Classes);
+        if (config.Pretrained.Length == 0) return model;
+        try { PretrainedWeights.Load(model, config.Pretrained, config.PretrainedSkip); }
+        catch { model.Dispose(); throw; }
+        return model;
     };
+
+    /// <summary>Methods that build their own architecture, which a pretrained state dict of the configured one cannot initialise.</summary>
+    static readonly string[] OwnArchitectures = ["mimo", "packed"];
 
     /// <summary>The configured model family without dropout (the efficient ensembles' base architecture).</summary>
     public static ModelSpec Spec(ExperimentConfig config) => new(config.Model, config.Widths, 0, config.Depth, config.WidthFactor);
@@ -32,7 +43,12 @@ public static class Methods
     public static IEnsemble Create(string method, ExperimentConfig config, DatasetInfo info)
     {
         var recipe = Recipe(config, info);
-        return method.Trim().ToLowerInvariant() switch
+        var name = method.Trim().ToLowerInvariant();
+        if (config.Pretrained.Length > 0 && OwnArchitectures.Contains(name))
+            throw new ArgumentException(
+                $"pretrained {config.Pretrained} initialises networks of the configured architecture; method '{name}' builds its own " +
+                "(several inputs and heads, or grouped layers) and cannot start from it. Drop it from --methods or unset pretrained.");
+        return name switch
         {
             "single" => new SingleModel(recipe, config.BaselineTraining, config.Seed),
             "mcdropout" => new McDropout(recipe, config.BaselineTraining, config.Members, config.Seed, config.Dropout),

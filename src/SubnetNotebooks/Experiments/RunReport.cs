@@ -28,6 +28,13 @@ public static class RunReport
         report.Heading("Diversity");
         report.Chart(ExperimentCharts.MemberQualityVersusDiversity(outcome.Methods));
         foreach (var m in outcome.Methods.Where(m => m.Members > 1)) report.Chart(ExperimentCharts.Disagreement(m));
+        var shifted = outcome.Methods.Where(m => m.Shift is not null).Select(m => (m.Method, m.Shift!)).ToArray();
+        if (shifted.Length > 0)
+        {
+            report.Heading("Dataset shift");
+            report.Text($"Corrupted test images from {string.Join("; ", shifted.Select(s => s.Item2.Source).Distinct())}.");
+            report.Chart(ExperimentCharts.Shift(shifted));
+        }
         report.Heading("Cost");
         report.Chart(ExperimentCharts.QualityVersusCost(outcome.Methods));
         report.Heading("Training");

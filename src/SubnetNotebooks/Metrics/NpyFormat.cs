@@ -36,6 +36,13 @@ public static partial class NpyFormat
         Write(path, "<i8", shape, data);
     }
 
+    /// <summary>Writes a uint8 array of the given shape (C order), the dtype of CIFAR-10-C's images and labels.</summary>
+    public static void WriteUInt8(string path, ReadOnlySpan<byte> values, params long[] shape)
+    {
+        CheckLength(path, values.Length, shape);
+        Write(path, "|u1", shape, values.ToArray());
+    }
+
     /// <summary>Reads a float32 ('&lt;f4') array; float64 ('&lt;f8') files are narrowed to float32.</summary>
     public static (float[] Values, long[] Shape) ReadFloat32(string path)
     {
@@ -56,7 +63,16 @@ public static partial class NpyFormat
         return (values, shape);
     }
 
-    /// <summary>Reads an int64 ('&lt;i8') array; int32 ('&lt;i4') files are widened.</summary>
+    /// <summary>Reads a uint8 ('|u1') array, e.g. the images of CIFAR-10-C.</summary>
+    public static (byte[] Values, long[] Shape) ReadUInt8(string path)
+    {
+        var (descr, shape, data) = Read(path);
+        if (descr != "|u1")
+            throw new InvalidDataException($"{path}: dtype '{descr}' where uint8 ('|u1') was expected. Save it with numpy as arr.astype(np.uint8).");
+        return (data, shape);
+    }
+
+    /// <summary>Reads an int64 ('&lt;i8') array; int32 ('&lt;i4') and uint8 ('|u1') files are widened.</summary>
     public static (long[] Values, long[] Shape) ReadInt64(string path)
     {
         var (descr, shape, data) = Read(path);
@@ -69,6 +85,9 @@ public static partial class NpyFormat
                 break;
             case "<i4":
                 for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(i * 4));
+                break;
+            case "|u1":
+                for (int i = 0; i < count; i++) values[i] = data[i];
                 break;
             default:
                 throw new InvalidDataException($"{path}: dtype '{descr}' where int64 ('<i8') was expected. Save it with numpy as arr.astype(np.int64).");

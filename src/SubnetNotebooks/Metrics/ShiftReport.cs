@@ -14,8 +14,12 @@ public sealed record ShiftEntry(string Corruption, int Severity, QualityReport Q
 /// </summary>
 /// <param name="Clean">metrics on the uncorrupted images</param>
 /// <param name="Entries">one per corruption and severity, corruption-major</param>
-public sealed record ShiftReport(QualityReport Clean, IReadOnlyList<ShiftEntry> Entries)
+/// <param name="Source">where the corrupted images came from: <see cref="Synthetic"/>, or a published benchmark and its folder</param>
+public sealed record ShiftReport(QualityReport Clean, IReadOnlyList<ShiftEntry> Entries, string Source = ShiftReport.Synthetic)
 {
+    /// <summary>The <see cref="Source"/> of reports measured on the kit's own corruptions.</summary>
+    public const string Synthetic = "the kit's synthetic corruptions (Metrics/Corruptions.cs)";
+
     /// <summary>
     /// Corrupts <paramref name="images"/> with each corruption and severity, asks
     /// <paramref name="predict"/> for the ensemble's predictions on each version, and measures them.
