@@ -44,7 +44,7 @@ public static class ShiftEvaluation
         {
             using var inner = NewDisposeScope();
             var pixels = corrupted.mul(255f).round().clamp(0, 255).to_type(ScalarType.Byte).contiguous();
-            var shifted = new ImageDataset($"{test.Name} (shifted)", pixels, labels.clone(), test.Classes, test.ClassNames);
+            using var shifted = new ImageDataset($"{test.Name} (shifted)", pixels, labels.clone(), test.Classes, test.ClassNames);
             using var probs = ensemble.PredictMembers(new BatchIterator(shifted, batchSize, normalization), device);
             return Predictions.FromTensor(probs, labels);
         }, corruptions, severities, seed);

@@ -29,7 +29,7 @@ public sealed class BatchPipeline : IDisposable
         using var scope = NewDisposeScope();
         var mean = tensor(normalization.Mean).reshape(1, -1, 1, 1);
         var std = tensor(normalization.Std).reshape(1, -1, 1, 1);
-        // Bytes to normalised floats in one multiply-add: (x / 255 - mean) / std = x * scale + shift.
+        // Bytes to normalised floats in one multiply and one add: (x / 255 - mean) / std = x * scale + shift.
         _scale = std.mul(255f).reciprocal().to(device).DetachFromDisposeScope();
         _shift = mean.div(std).neg().to(device).DetachFromDisposeScope();
         _mean = mean.to(device).DetachFromDisposeScope();
@@ -60,7 +60,7 @@ public sealed class BatchPipeline : IDisposable
         if (_augment is null || _augment.MovesPixelsOnly)
         {
             if (_augment is not null) pixels = _augment.Apply(pixels, generator);
-            images = addcmul(_shift, pixels.to_type(ScalarType.Float32), _scale, 1);
+            images = pixels.to_type(ScalarType.Float32).mul_(_scale).add_(_shift);
         }
         else
             images = _augment.Apply(pixels.to_type(ScalarType.Float32).div_(255f), generator).sub_(_mean).div_(_std);

@@ -7,7 +7,8 @@ namespace SubnetNotebooks.Data;
 /// The standard CIFAR augmentation: zero-pad every side by <see cref="Padding"/>, take a random
 /// <see cref="Size"/> x <see cref="Size"/> crop per image, and flip it left-right with probability
 /// <see cref="FlipProbability"/>. Offsets and flips come from the iterator's seeded generator; the crops of the
-/// whole batch are one gather on the images' device (no per-image loop), exact on uint8 pixels too.
+/// whole batch are one gather over the padded batch with a computed index grid on the images' device (no per-image
+/// loop), exact on uint8 pixels too.
 /// </summary>
 /// <param name="size">side of the output crop (32 for CIFAR; 224 from 256 for CUB)</param>
 /// <param name="padding">zero padding on each side before cropping (4 for CIFAR)</param>
@@ -56,10 +57,12 @@ public sealed class RandomCropFlip(int size, int padding = 4, double flipProbabi
         using var scope = NewDisposeScope();
         var device = images.device;
         var padded = padding > 0 ? nn.functional.pad(images, [padding, padding, padding, padding]) : images;
-        // [B, C, H', W', size, size]: every window of every image, as a view.
-        var windows = padded.unfold(2, size, 1).unfold(3, size, 1);
-        var batch = arange(images.shape[0], ScalarType.Int64, device);
-        var crops = windows.index(TensorIndex.Tensor(batch), TensorIndex.Colon, TensorIndex.Tensor(tops.to(device)), TensorIndex.Tensor(lefts.to(device)));
-        return where(flips.to(device).reshape(-1, 1, 1, 1), crops.flip(3), crops).MoveToOuterDisposeScope();
+        long b = images.shape[0], c = images.shape[1], height = padded.shape[2], width = padded.shape[3];
+        // Source pixel of output (i, j) of image b: row tops[b] + i, column lefts[b] + j (size - 1 - j when flipped).
+        var steps = arange(size, ScalarType.Int64, device);
+        var rows = tops.to(device).unsqueeze(1).add(steps);
+        var cols = lefts.to(device).unsqueeze(1).add(where(flips.to(device).unsqueeze(1), steps.flip(0), steps));
+        var source = rows.unsqueeze(2).mul(width).add(cols.unsqueeze(1)).reshape(b, 1, size * size).expand(b, c, size * size);
+        return padded.reshape(b, c, height * width).gather(2, source).reshape(b, c, size, size).MoveToOuterDisposeScope();
     }
 }
