@@ -75,5 +75,5 @@ public sealed class PipelineBenchmark(BenchmarkSettings settings)
         return settings.BatchSize / seconds;
     }
 
-    static string Rate(double perSecond) => perSecond.ToString("N0", CultureInfo.InvariantCulture);
+    static string Rate(double perSecond) => perSecond.ToString(perSecond >= 100 ? "N0" : "0.0##", CultureInfo.InvariantCulture);
 }
