@@ -15,7 +15,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--only <IDS>")]
-        [Description("Figures to run, comma-separated: a (masked step), b (training cost), c (inference), d (PyTorch), e (memory), f (data pipeline). Default: all.")]
+        [Description("Figures to run, comma-separated: a (masked step), b (training cost), c (inference), d (PyTorch), e (memory), f (data pipeline), i (CIFAR pipeline / ResNet-18). Default: all.")]
         public string? Only { get; init; }
 
         [CommandOption("--repetitions <N>")]

@@ -6,8 +6,8 @@ namespace SubnetNotebooks.Benchmarks;
 /// </summary>
 public sealed record BenchmarkSettings
 {
-    /// <summary>Figures to run, by id: a (masked step), b (training cost), c (inference), d (PyTorch), e (memory), f (data pipeline).</summary>
-    public string[] Figures { get; init; } = ["a", "b", "c", "d", "e", "f"];
+    /// <summary>Figures to run, by id: a (masked step), b (training cost), c (inference), d (PyTorch), e (memory), f (data pipeline), i (CIFAR pipeline / ResNet-18).</summary>
+    public string[] Figures { get; init; } = ["a", "b", "c", "d", "e", "f", "i"];
     /// <summary>Model family of figures a, b, c, e, f: mlp or smallcnn.</summary>
     public string Model { get; init; } = "mlp";
     /// <summary>Widths of that model (MLP hidden sizes or SmallCnn channels).</summary>
@@ -36,7 +36,11 @@ public sealed record BenchmarkSettings
     public int MemoryEpochs { get; init; } = 20;
     /// <summary>Training samples of figure e.</summary>
     public int MemorySamples { get; init; } = 1280;
-    /// <summary>Samples the data pipeline of figure f batches.</summary>
+    /// <summary>ResNet-18 stage widths of figure i (the paper's 64-128-256-512).</summary>
+    public int[] ResNetWidths { get; init; } = [64, 128, 256, 512];
+    /// <summary>Timed ResNet-18 training steps of figure i (after one warm-up step).</summary>
+    public int ResNetRepetitions { get; init; } = 3;
+    /// <summary>Samples the data pipelines of figures f and i batch.</summary>
     public int PipelineSamples { get; init; } = 12800;
     /// <summary>Python with torch for figure d.</summary>
     public string Python { get; init; } = PyTorchReference.DefaultPython;
@@ -49,7 +53,7 @@ public sealed record BenchmarkSettings
             throw new ArgumentException($"Unknown benchmark figure(s) {string.Join(", ", unknown)}; use any of {string.Join(",", EfficiencyBenchmarks.Ids)} (--only a,c).");
         if (Model is not ("mlp" or "smallcnn")) throw new ArgumentException($"Benchmark model '{Model}' is not supported; use mlp or smallcnn (--model).");
         if (Widths.Any(w => w < Members)) throw new ArgumentException($"Widths [{string.Join(", ", Widths)}] are narrower than M = {Members}; every subnetwork needs a unit per layer.");
-        if (Members < 1 || BatchSize < 1 || Threads < 1 || Repetitions < 1 || Warmup < 0 || TrainingRepetitions < 1 || TrainingEpochs < 1 || MemoryEpochs < 2)
+        if (Members < 1 || BatchSize < 1 || Threads < 1 || Repetitions < 1 || Warmup < 0 || TrainingRepetitions < 1 || TrainingEpochs < 1 || MemoryEpochs < 2 || ResNetRepetitions < 1)
             throw new ArgumentException("members, batch size, threads, repetitions and epochs must be positive (memory epochs >= 2), warm-up >= 0.");
         if (TrainingSamples < BatchSize || MemorySamples < BatchSize || PipelineSamples < BatchSize)
             throw new ArgumentException($"Every sample count must hold at least one batch of {BatchSize}.");

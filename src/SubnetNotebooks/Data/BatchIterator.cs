@@ -14,20 +14,27 @@ public sealed record Normalization(float[] Mean, float[] Std)
 /// <summary>A random transform applied to a float batch [B, C, H, W] in [0, 1] before normalisation.</summary>
 public interface IBatchAugmentation
 {
-    /// <param name="images">float32 [B, C, H, W] in [0, 1]</param>
-    /// <param name="generator">seeded generator owned by the iterator</param>
-    /// <returns>float32 [B, C, H', W']</returns>
+    /// <param name="images">float32 [B, C, H, W] in [0, 1] (uint8 pixels when <see cref="MovesPixelsOnly"/>)</param>
+    /// <param name="generator">seeded CPU generator owned by the iterator</param>
+    /// <returns>[B, C, H', W'] of the input's dtype, on the input's device</returns>
     Tensor Apply(Tensor images, Generator generator);
+
+    /// <summary>
+    /// True when the transform only moves, mirrors or zero-pads pixels, so that it commutes with scaling: the pipeline
+    /// then applies it to the uint8 pixels before they become floats.
+    /// </summary>
+    bool MovesPixelsOnly => false;
 }
 
 /// <summary>
-/// Seeded batching of an <see cref="ImageDataset"/>: the same seed and epoch give the same batches.
-/// Yielded tensors belong to the caller's current dispose scope.
+/// Seeded batching of an <see cref="ImageDataset"/>: the same seed and epoch give the same batches, whatever the
+/// <see cref="PipelineOptions"/> (prefetch, device data) and device. A façade over <see cref="BatchPipeline"/> (batched
+/// gather, augmentation and normalisation on the device) and <see cref="BatchPrefetcher"/> (the next batches made on
+/// a background thread). Yielded tensors belong to the caller's current dispose scope.
 /// </summary>
 public sealed class BatchIterator
 {
     readonly ImageDataset _data;
-    readonly Tensor _mean, _std;
 
     /// <param name="data">the samples</param>
     /// <param name="batchSize">samples per batch (the last batch may be smaller unless dropLast)</param>
@@ -36,8 +43,9 @@ public sealed class BatchIterator
     /// <param name="seed">seed of the permutation and of the augmentation</param>
     /// <param name="augment">optional training-time augmentation</param>
     /// <param name="dropLast">skip a final batch smaller than batchSize</param>
+    /// <param name="pipeline">where the data lives and how many batches are made ahead (null: <see cref="PipelineOptions.Default"/>)</param>
     public BatchIterator(ImageDataset data, int batchSize, Normalization normalization, bool shuffle = false,
-        long seed = 0, IBatchAugmentation? augment = null, bool dropLast = false)
+        long seed = 0, IBatchAugmentation? augment = null, bool dropLast = false, PipelineOptions? pipeline = null)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be positive");
         if (normalization.Mean.Length != data.Channels || normalization.Std.Length != data.Channels)
@@ -49,8 +57,8 @@ public sealed class BatchIterator
         Seed = seed;
         Augment = augment;
         DropLast = dropLast;
-        _mean = tensor(normalization.Mean).reshape(1, -1, 1, 1).DetachFromDisposeScope();
-        _std = tensor(normalization.Std).reshape(1, -1, 1, 1).DetachFromDisposeScope();
+        Pipeline = pipeline ?? PipelineOptions.Default;
+        Pipeline.Validate();
     }
 
     public int BatchSize { get; }
@@ -59,7 +67,12 @@ public sealed class BatchIterator
     public long Seed { get; }
     public IBatchAugmentation? Augment { get; }
     public bool DropLast { get; }
+    /// <summary>Where the data lives and how many batches are made ahead.</summary>
+    public PipelineOptions Pipeline { get; }
     public ImageDataset Data => _data;
+
+    /// <summary>The same batching (data, batch size, augmentation, pipeline) with another seed, e.g. one per ensemble member.</summary>
+    public BatchIterator WithSeed(long seed) => new(_data, BatchSize, Normalization, Shuffle, seed, Augment, DropLast, Pipeline);
 
     /// <summary>Batches in one epoch.</summary>
     public int BatchesPerEpoch => DropLast ? _data.Count / BatchSize : (_data.Count + BatchSize - 1) / BatchSize;
@@ -74,30 +87,34 @@ public sealed class BatchIterator
 
     /// <summary>
     /// The batches of one epoch: images float32 [B, C, H, W] normalised, labels int64 [B], on
-    /// <paramref name="device"/>. Only the yielded pair joins the caller's dispose scope; every
-    /// intermediate tensor is disposed before the batch is yielded.
+    /// <paramref name="device"/> (null: the CPU), made <see cref="PipelineOptions.PrefetchOn"/> batches ahead on a
+    /// background thread. Only the yielded pair joins the caller's dispose scope; every intermediate tensor is disposed
+    /// before the batch is yielded.
     /// </summary>
-    public IEnumerable<(Tensor Images, Tensor Labels)> Epoch(int epoch, Device? device = null)
+    /// <param name="epoch">0-based epoch: seeds the order and the augmentation</param>
+    /// <param name="device">where the batches are made and returned</param>
+    /// <param name="cancellation">stops a prefetching epoch (throws <see cref="OperationCanceledException"/>)</param>
+    public IEnumerable<(Tensor Images, Tensor Labels)> Epoch(int epoch, Device? device = null, CancellationToken cancellation = default)
+    {
+        var target = device ?? CPU;
+        int ahead = Pipeline.PrefetchOn(target);
+        var batches = Batches(epoch, target);
+        return ahead > 0 ? BatchPrefetcher.Run(batches, ahead, cancellation) : batches;
+    }
+
+    /// <summary>Whether batches are gathered from the data's copy on the training device (else on the CPU, then copied).</summary>
+    public bool KeepsDataOnDevice => Pipeline.KeepsOnDevice(_data);
+
+    IEnumerable<(Tensor Images, Tensor Labels)> Batches(int epoch, Device device)
     {
         var order = Order(epoch);
         using var generator = new Generator(unchecked((ulong)(Seed * 1_000_003 + epoch + 17)));
+        using var pipeline = new BatchPipeline(_data, Normalization, Augment, device, Pipeline);
         int batches = BatchesPerEpoch;
         for (int b = 0; b < batches; b++)
         {
             int start = b * BatchSize, count = Math.Min(BatchSize, order.Length - start);
-            yield return Batch(order.AsSpan(start, count).ToArray(), generator, device);
+            yield return pipeline.Batch(order.AsSpan(start, count).ToArray(), generator);
         }
-    }
-
-    (Tensor Images, Tensor Labels) Batch(long[] indices, Generator generator, Device? device)
-    {
-        using var scope = NewDisposeScope();
-        var idx = tensor(indices, ScalarType.Int64);
-        var x = _data.Pixels.index_select(0, idx).to_type(ScalarType.Float32).div_(255f);
-        if (Augment is not null) x = Augment.Apply(x, generator);
-        x = x.sub_(_mean).div_(_std);
-        var y = _data.Labels.index_select(0, idx);
-        if (device is not null && device.type != DeviceType.CPU) { x = x.to(device); y = y.to(device); }
-        return (x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
     }
 }

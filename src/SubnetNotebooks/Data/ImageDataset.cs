@@ -39,6 +39,29 @@ public sealed class ImageDataset : IDisposable
     public int Channels => (int)Pixels.shape[1];
     public int Height => (int)Pixels.shape[2];
     public int Width => (int)Pixels.shape[3];
+    /// <summary>Bytes of the pixels and labels.</summary>
+    public long Bytes => Pixels.numel() + 8 * Labels.numel();
+
+    readonly Dictionary<string, (Tensor Pixels, Tensor Labels)> _copies = new();
+
+    /// <summary>
+    /// The pixels (uint8 [N, C, H, W]) and labels (int64 [N]) on <paramref name="device"/>: the dataset's own tensors on
+    /// the CPU, else one copy per device, made on first use (thread-safe) and kept until the dataset is disposed.
+    /// </summary>
+    public (Tensor Pixels, Tensor Labels) On(Device device)
+    {
+        if (device.type == DeviceType.CPU && Pixels.device_type == DeviceType.CPU) return (Pixels, Labels);
+        lock (_copies)
+        {
+            var key = device.ToString();
+            if (!_copies.TryGetValue(key, out var copy))
+            {
+                copy = (Pixels.to(device).DetachFromDisposeScope(), Labels.to(device).DetachFromDisposeScope());
+                _copies[key] = copy;
+            }
+            return copy;
+        }
+    }
 
     /// <summary>The samples at <paramref name="indices"/>, as a new dataset (copies).</summary>
     public ImageDataset Subset(long[] indices, string? name = null)
@@ -54,6 +77,11 @@ public sealed class ImageDataset : IDisposable
 
     public void Dispose()
     {
+        lock (_copies)
+        {
+            foreach (var (pixels, labels) in _copies.Values) { pixels.Dispose(); labels.Dispose(); }
+            _copies.Clear();
+        }
         Pixels.Dispose();
         Labels.Dispose();
     }

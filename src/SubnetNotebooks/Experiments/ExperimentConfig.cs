@@ -114,6 +114,12 @@ public sealed record ExperimentConfig
     public string Device { get; init; } = "auto";
     /// <summary>libtorch CPU threads (0: libtorch's default).</summary>
     public int Threads { get; init; } = 2;
+    /// <summary>Datasets kept on the training device as uint8: auto (when they fit in <see cref="DeviceDataLimitMb"/>), on or off.</summary>
+    public Data.DeviceDataMode DeviceData { get; init; } = Data.DeviceDataMode.Auto;
+    /// <summary>Largest dataset (MB) that deviceData auto keeps on the device.</summary>
+    public int DeviceDataLimitMb { get; init; } = 2048;
+    /// <summary>Batches prepared ahead on a background thread: -1 auto (1 on CUDA, 0 on the CPU), 0 off, 1 or 2.</summary>
+    public int Prefetch { get; init; } = -1;
 
     static readonly JsonSerializerOptions Json = new()
     {
@@ -212,6 +218,8 @@ public sealed record ExperimentConfig
         if (Pretrained.Length > 0 && !File.Exists(Pretrained))
             throw new ArgumentException($"pretrained {Pretrained}: no such file. Pass a PyTorch state dict saved with torch.save(model.state_dict(), path) (--set pretrained=FILE).");
         if (Overlap is < 0 or > 1) throw new ArgumentException($"overlap must be in [0, 1], got {Overlap} (--set overlap=0.5).");
+        if (Prefetch is < -1 or > 2) throw new ArgumentException($"prefetch must be -1 (auto), 0 (off), 1 or 2, got {Prefetch} (--set prefetch=1).");
+        if (DeviceDataLimitMb < 0) throw new ArgumentException($"deviceDataLimitMb must be >= 0, got {DeviceDataLimitMb} (--set deviceDataLimitMb=2048).");
         BaselineTraining.Validate("epochs/learningRate");
         SubnetTraining.Validate("subnetEpochs/subnetLearningRate");
     }

@@ -63,11 +63,19 @@ public sealed class ExperimentData : IDisposable
 
     /// <summary>Shuffled, seeded training batches (with the dataset's augmentation when configured).</summary>
     public BatchIterator TrainBatches(ExperimentConfig config, long seed) =>
-        new(Train, config.BatchSize, Normalization, shuffle: true, seed: seed, augment: config.Augment ? DatasetTransforms.Training(Info) : null);
+        new(Train, config.BatchSize, Normalization, shuffle: true, seed: seed, augment: config.Augment ? DatasetTransforms.Training(Info) : null,
+            pipeline: Pipeline(config));
 
-    /// <summary>Ordered evaluation batches over <paramref name="data"/>.</summary>
+    /// <summary>Ordered evaluation batches over <paramref name="data"/> (with the dataset's evaluation crop when augmentation is configured).</summary>
     public BatchIterator EvaluationBatches(ImageDataset data, ExperimentConfig config) =>
-        new(data, Math.Max(config.BatchSize, 256), Normalization);
+        new(data, Math.Max(config.BatchSize, 256), Normalization, augment: config.Augment ? DatasetTransforms.Evaluation(Info) : null,
+            pipeline: Pipeline(config));
+
+    /// <summary>The batch pipeline's options of <paramref name="config"/>: device data and prefetch.</summary>
+    public static PipelineOptions Pipeline(ExperimentConfig config) => new()
+    {
+        DeviceData = config.DeviceData, DeviceDataLimitBytes = (long)config.DeviceDataLimitMb << 20, Prefetch = config.Prefetch,
+    };
 
     public void Dispose()
     {

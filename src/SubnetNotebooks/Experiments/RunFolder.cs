@@ -48,11 +48,13 @@ public sealed class RunFolder
         return folder;
     }
 
-    /// <summary>Fields whose change makes a different experiment (methods, device and threads may change on resume).</summary>
+    /// <summary>Fields whose change makes a different experiment (methods, device, threads and the batch pipeline's options may change on resume).</summary>
     static List<string> Differences(ExperimentConfig a, ExperimentConfig b)
     {
-        var left = System.Text.Json.Nodes.JsonNode.Parse((a with { Methods = [], Device = "", Threads = 0 }).ToJson())!.AsObject();
-        var right = System.Text.Json.Nodes.JsonNode.Parse((b with { Methods = [], Device = "", Threads = 0 }).ToJson())!.AsObject();
+        static ExperimentConfig Experiment(ExperimentConfig c) =>
+            c with { Methods = [], Device = "", Threads = 0, DeviceData = default, DeviceDataLimitMb = 0, Prefetch = 0 };
+        var left = System.Text.Json.Nodes.JsonNode.Parse(Experiment(a).ToJson())!.AsObject();
+        var right = System.Text.Json.Nodes.JsonNode.Parse(Experiment(b).ToJson())!.AsObject();
         return left.Where(p => p.Value?.ToJsonString() != right[p.Key]?.ToJsonString()).Select(p => p.Key).ToList();
     }
 

@@ -65,4 +65,25 @@ public class ExperimentConfigTests
         var e = Assert.Throws<ArgumentException>(() => (Profiles.Smoke with { Widths = [3, 8], Members = 4 }).Validate());
         Assert.Contains("members = 4", e.Message);
     }
+
+    [Fact]
+    public void PipelineKnobsAreSetCheckedAndLeaveTheExperimentAlone()
+    {
+        var c = Profiles.Cpu.Set("deviceData", "off").Set("prefetch", "2").Set("deviceDataLimitMb", "100");
+        var pipeline = ExperimentData.Pipeline(c);
+        Assert.Equal(SubnetNotebooks.Data.DeviceDataMode.Off, pipeline.DeviceData);
+        Assert.Equal(2, pipeline.Prefetch);
+        Assert.Equal(100L * 1024 * 1024, pipeline.DeviceDataLimitBytes);
+        var e = Assert.Throws<ArgumentException>(() => (Profiles.Cpu with { Prefetch = 5 }).Validate());
+        Assert.Contains("prefetch", e.Message);
+        // Same seed, same batches: a run folder resumes under other pipeline options, not under another learning rate.
+        var dir = Path.Combine(Path.GetTempPath(), $"pipeline-knobs-{Guid.NewGuid():N}");
+        try
+        {
+            RunFolder.Open(dir, Profiles.Smoke);
+            RunFolder.Open(dir, Profiles.Smoke with { Prefetch = 2, DeviceData = SubnetNotebooks.Data.DeviceDataMode.Off, DeviceDataLimitMb = 1 });
+            Assert.Throws<InvalidOperationException>(() => RunFolder.Open(dir, Profiles.Smoke with { LearningRate = 0.3 }));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
 }

@@ -10,6 +10,9 @@ public sealed class AugmentationChain(params IBatchAugmentation[] steps) : IBatc
     /// <summary>The transforms, first applied first.</summary>
     public IReadOnlyList<IBatchAugmentation> Steps { get; } = steps;
 
+    /// <summary>True when every step only moves pixels.</summary>
+    public bool MovesPixelsOnly => Steps.All(s => s.MovesPixelsOnly);
+
     /// <param name="images">float32 [B, C, H, W]</param>
     /// <param name="generator">seeded generator owned by the iterator</param>
     /// <returns>float32 [B, C, H', W'] after the last step</returns>

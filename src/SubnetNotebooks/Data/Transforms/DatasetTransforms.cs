@@ -2,8 +2,9 @@ namespace SubnetNotebooks.Data;
 
 /// <summary>
 /// The usual train and evaluation transforms of each dataset: random crop (padding 4) and flip
-/// for CIFAR; random 224 crop and flip of the 256 images for CUB-200 with a centre 224 crop at
-/// evaluation; random crop (padding 4) and flip for Tiny-ImageNet; none for the 28x28 and 8x8 sets.
+/// for CIFAR; random-resized crop (torchvision's scale 0.08-1, ratio 3/4-4/3) to 224 and flip of the 256
+/// images for CUB-200 with a centre 224 crop at evaluation; random-resized crop and flip at the stored
+/// side for Tiny-ImageNet; none for the 28x28 and 8x8 sets.
 /// </summary>
 public static class DatasetTransforms
 {
@@ -11,8 +12,8 @@ public static class DatasetTransforms
     public static IBatchAugmentation? Training(DatasetInfo info) => info.Name switch
     {
         "cifar10" or "cifar100" or "cifar100-coarse" => new RandomCropFlip(info.ImageSize, padding: 4),
-        "tiny-imagenet" => new RandomCropFlip(info.ImageSize, padding: info.ImageSize / 16),
-        "cub200" => new RandomCropFlip(CubCrop(info), padding: 0),
+        "tiny-imagenet" => new RandomResizedCropFlip(info.ImageSize),
+        "cub200" => new RandomResizedCropFlip(CubCrop(info)),
         _ => null,
     };
 
