@@ -22,6 +22,7 @@ app.Configure(config =>
         .WithExample("sweep", "--profile", "smoke", "--seeds", "0,1", "--methods", "single,subnet", "--out", "runs/sweep", "--engine", "local", "--slots", "2")
         .WithExample("sweep", "--profile", "paper", "--seeds", "0,1,2", "--engine", "slurm", "--partition", "gpu", "--gpus", "1", "--cpus", "8", "--time", "24:00:00", "--out", "runs/paper-sweep");
     config.AddCommand<SweepTaskCommand>("sweep-task").WithDescription("Run one job of a sweep (what each worker process and Slurm task calls).");
+    config.AddCommand<CollectCommand>("collect").WithDescription("Merge every finished run folder of a sweep into each experiment's summary (mean ± std over seeds) and one report.html; list the unfinished jobs.");
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure the efficiency figures side by side (masked/dense step, training and inference cost vs MC dropout, kit vs PyTorch, memory, data pipeline).");
     config.AddCommand<RunCommand>("run").WithDescription("Execute notebooks headlessly (in-process C# kernel) and write the executed .ipynb files with their outputs.");
 });

@@ -3,7 +3,7 @@ using SubnetNotebooks.Experiments;
 
 namespace SubnetNotebooks.Cli;
 
-/// <summary>What the sweep verbs need from this process: how to start the CLI again, how many GPUs there are, the seeds list.</summary>
+/// <summary>What the sweep verbs need from this process: how to start the CLI again, how many GPUs there are.</summary>
 public static class SweepHost
 {
     /// <summary>The command line that runs this CLI: its apphost, or `dotnet subnet.dll` when started through dotnet.</summary>
@@ -17,9 +17,4 @@ public static class SweepHost
     /// <summary>GPUs libtorch sees on this machine (0 when the config asks for the CPU or CUDA is not available).</summary>
     public static int Gpus(ExperimentConfig config) =>
         config.Device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase) || !TorchSharp.torch.cuda.is_available() ? 0 : TorchSharp.torch.cuda.device_count();
-
-    /// <summary>Parses --seeds 0,1,2.</summary>
-    public static IReadOnlyList<long> ParseSeeds(string text) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.TryParse(s, out var seed) ? seed : throw new ArgumentException($"--seeds {text}: '{s}' is not an integer seed; pass e.g. --seeds 0,1,2.")).ToArray();
 }

@@ -70,7 +70,7 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         if (settings.Status is not null) return SweepStatusTable.Write(SweepPlan.Load(settings.Status));
         if (settings.Out is null) throw new ArgumentException("subnet sweep needs --out DIR: the sweep folder (rerun the same command with it to resume).");
         var config = settings.BuildConfig();
-        var seeds = settings.Seeds is null ? [config.Seed] : SweepHost.ParseSeeds(settings.Seeds);
+        var seeds = settings.Seeds is null ? [config.Seed] : SeedSweep.ParseSeeds(settings.Seeds);
         var methods = settings.Methods?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? config.Methods;
         var grid = SweepGrid.Expand(settings.Grid.Select(SweepGrid.ParseAxis).ToArray());
         var (plan, configs) = SweepPlan.Create(config, seeds, methods, grid, settings.Out);
