@@ -34,8 +34,8 @@ wait_queue() {
 say "smoke sweep on Slurm: seeds 0,1 x single, subnet"
 sweep=(sweep --profile smoke --seeds 0,1 --methods single,subnet)
 "$cli" "${sweep[@]}" --engine slurm --cpus 1 --out "$work/slurm"
-say "the same sweep with --engine local --slots 2"
-"$cli" "${sweep[@]}" --engine local --slots 2 --out "$work/local" > "$work/local.log"
+say "the same sweep with --engine local --slots 2 (one thread a job, like each Slurm task)"
+"$cli" "${sweep[@]}" --engine local --slots 2 --threads 1 --out "$work/local" > "$work/local.log"
 wait_queue "$work/slurm"
 "$cli" sweep --status "$work/slurm"
 "$cli" collect "$work/slurm"
@@ -61,23 +61,25 @@ print(f"slurm summary equals local summary: {compared} statistics compared")
 PY
 
 say "requeue: a task cancelled after its first checkpoint resumes there"
-rq=(sweep --profile smoke --seeds 0 --methods single --set epochs=6 --set trainSamples=12000)
+rq=(sweep --profile smoke --seeds 0 --methods single --set epochs=4 --set trainSamples=8000)
 "$cli" "${rq[@]}" --engine slurm --cpus 1 --out "$work/requeue"
 task="$(array_id "$work/requeue" train)_0"
 for _ in $(seq 1200); do [ -f "$work/requeue/base/seed0/single/checkpoints/single/last.ckpt" ] && break; sleep 0.1; done
 [ -f "$work/requeue/base/seed0/single/checkpoints/single/last.ckpt" ] || { echo "slurm-test: no checkpoint after 2 minutes" >&2; exit 1; }
 [ ! -f "$work/requeue/state/base.seed0.single.done" ] || { echo "slurm-test: the task finished before it could be requeued; give it more epochs" >&2; exit 1; }
 scontrol requeue "$task"
-# A requeued job waits two minutes (its begin time); let it start now (refused while the old run is completing).
-for _ in $(seq 100); do scontrol update JobId="$task" StartTime=now 2>/dev/null && break; sleep 0.2; done
-"$cli" "${rq[@]}" --engine local --out "$work/uninterrupted" > "$work/uninterrupted.log"
+# A requeued job waits two minutes (its begin time) once the old run has left: then let it start now.
+for _ in $(seq 300); do [ "$(squeue -h -j "$task" -o %T)" = PENDING ] && break; sleep 0.2; done
+scontrol update JobId="$task" StartTime=now
+# The same job uninterrupted, with the requeued task's one thread.
+"$cli" "${rq[@]}" --engine local --threads 1 --out "$work/uninterrupted" > "$work/uninterrupted.log"
 wait_queue "$work/requeue"
 python3 - "$work/requeue/state/base.seed0.single.done" "$work/uninterrupted/state/base.seed0.single.done" <<'PY'
 import json, math, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 run = a["training"][0]
-assert 1 <= run["resumedFromEpoch"] < 6, f"requeued task resumed from epoch {run['resumedFromEpoch']}; expected 1..5 (caught mid-training)"
-assert run["epochs"] == 6, f"requeued task's history has {run['epochs']} epochs; expected 6"
+assert 1 <= run["resumedFromEpoch"] < 4, f"requeued task resumed from epoch {run['resumedFromEpoch']}; expected 1..3 (caught mid-training)"
+assert run["epochs"] == 4, f"requeued task's history has {run['epochs']} epochs; expected 4"
 assert b["training"][0]["resumedFromEpoch"] == 0
 keys = [k for k in b["metrics"] if not any(m in k for m in ("seconds", "memory"))]
 for k in keys:

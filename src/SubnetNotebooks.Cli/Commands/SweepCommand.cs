@@ -80,7 +80,7 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         {
             case "local":
                 int gpus = SweepHost.Gpus(config);
-                var states = LocalPool.Run(plan, settings.Slots ?? Math.Max(1, gpus), SweepHost.Launcher(), gpus,
+                var states = LocalPool.Run(plan, settings.Slots ?? Math.Max(1, gpus), SweepHost.Launcher(), gpus, settings.Threads ?? 0,
                     line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]"), cancellation);
                 SweepStatusTable.Write(plan, states);
                 return states.Values.All(s => s == JobState.Done) ? 0 : 1;

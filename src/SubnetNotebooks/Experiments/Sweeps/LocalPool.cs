@@ -12,12 +12,13 @@ public static class LocalPool
     /// <summary>Runs every job not yet done; returns the state of each job afterwards.</summary>
     /// <param name="launcher">the command that runs the subnet CLI, one word each</param>
     /// <param name="gpus">GPUs on this machine (0: CPU only)</param>
+    /// <param name="threads">CPU threads of each job (0: the config's with GPUs, else the CPU cores divided by the slots)</param>
     /// <param name="report">receives one line per job started or finished</param>
-    public static IReadOnlyDictionary<string, JobState> Run(SweepPlan plan, int slots, IReadOnlyList<string> launcher, int gpus,
+    public static IReadOnlyDictionary<string, JobState> Run(SweepPlan plan, int slots, IReadOnlyList<string> launcher, int gpus, int threads = 0,
         Action<string>? report = null, CancellationToken cancellation = default)
     {
         if (slots < 1) throw new ArgumentException($"--slots must be >= 1, got {slots}.");
-        int threads = gpus > 0 ? 0 : Math.Max(1, Environment.ProcessorCount / slots);
+        if (threads <= 0 && gpus == 0) threads = Math.Max(1, Environment.ProcessorCount / slots);
         var waiting = plan.Jobs.Where(j => JobMarks.Read(plan.Root, j) != JobState.Done).ToList();
         var running = new Dictionary<int, (SweepJob Job, Process Process)>();
         var logs = Path.Combine(plan.Root, "logs");
@@ -34,7 +35,7 @@ public static class LocalPool
                 if (ready is null) break;
                 waiting.Remove(ready);
                 running[slot] = (ready, Start(plan, ready, launcher, slot, gpus, threads, Path.Combine(logs, ready.Id + ".log")));
-                report?.Invoke($"started {ready.Id} (slot {slot}{(gpus > 0 ? $", GPU {slot % gpus}" : $", {threads} threads")})");
+                report?.Invoke($"started {ready.Id} (slot {slot}{(gpus > 0 ? $", GPU {slot % gpus}" : "")}{(threads > 0 ? $", {threads} threads" : "")})");
             }
             if (running.Count == 0) break;
             var finished = running.Where(r => r.Value.Process.HasExited).ToArray();

@@ -41,7 +41,8 @@ public sealed class SlurmEngine(SweepPlan plan, Func<string, IReadOnlyList<strin
             var script = Path.Combine(Folder, $"{name}-{round}.sbatch");
             Directory.CreateDirectory(Path.Combine(Folder, "logs"));
             File.WriteAllLines(tasks, jobs.Select(j => j.Id));
-            File.WriteAllText(script, SlurmScript.Create(plan, name, jobs.Count, tasks, options, launcher, workingDirectory));
+            File.WriteAllText(script, SlurmScript.Create(plan, name, jobs.Count, tasks, options, launcher, workingDirectory,
+                name == "members" ? Path.GetFileName(scripts[0]) : null));
             scripts.Add(script);
             if (dryRun) continue;
             IReadOnlyList<string> args = name == "members" ? ["--parsable", $"--dependency=aftercorr:{trainId}", script] : ["--parsable", script];

@@ -14,8 +14,9 @@ public static class SlurmScript
     /// <param name="tasksFile">absolute path of the tasks file</param>
     /// <param name="launcher">the command that runs the subnet CLI, one word each</param>
     /// <param name="workingDirectory">where the tasks run (where datasets are looked up from)</param>
+    /// <param name="after">the array whose task i must finish before task i of this one (submitted with --dependency=aftercorr), or null</param>
     public static string Create(SweepPlan plan, string name, int tasks, string tasksFile, SlurmOptions options, IReadOnlyList<string> launcher,
-        string workingDirectory)
+        string workingDirectory, string? after = null)
     {
         if (tasks < 1) throw new ArgumentException($"The {name} array of sweep {plan.Root} has no task: nothing to submit.", nameof(tasks));
         var text = new StringBuilder("#!/usr/bin/env bash\n");
@@ -36,6 +37,8 @@ public static class SlurmScript
         foreach (var extra in options.Extra) Directive(extra);
         text.Append($"# {tasks} tasks of sweep {plan.Root}: task i runs the job on line i + 1 of {tasksFile}.\n");
         text.Append("# A requeued or preempted task starts again and resumes from its run folder's checkpoints.\n");
+        if (after is not null)
+            text.Append($"# Submitted with sbatch --dependency=aftercorr:<job id of {after}>: task i starts once task i of {after} (its parent) is done.\n");
         text.Append("set -euo pipefail\n");
         text.Append($"job=\"$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" {Quote(tasksFile)})\"\n");
         text.Append($"exec {string.Join(' ', launcher.Select(Quote))} sweep-task {Quote(plan.Root)} \"$job\" --threads \"${{SLURM_CPUS_PER_TASK:-1}}\"\n");

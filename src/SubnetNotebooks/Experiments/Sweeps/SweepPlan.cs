@@ -78,8 +78,11 @@ public sealed record SweepPlan(string Root, string Profile, IReadOnlyList<SweepP
             [JobsPath] = JsonSerializer.Serialize(Jobs, Json),
         };
         foreach (var (name, config) in configs) files[ConfigPath(name)] = config.ToJson();
+        // Threads and device may change between reruns (like a run folder's); every other field makes another sweep.
+        string Comparable(string path, string text) => configs.Keys.Any(n => ConfigPath(n) == path)
+            ? (ExperimentConfig.FromJson(text, path) with { Threads = 0, Device = "" }).ToJson() : text;
         foreach (var (path, text) in files)
-            if (File.Exists(path) && File.ReadAllText(path) != text)
+            if (File.Exists(path) && Comparable(path, File.ReadAllText(path)) != Comparable(path, text))
                 throw new InvalidOperationException($"{path} holds another sweep than the one asked for. Pass another --out, or repeat the command that made {Root} to resume it.");
         foreach (var (path, text) in files)
         {

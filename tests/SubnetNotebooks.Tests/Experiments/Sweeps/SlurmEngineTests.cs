@@ -98,6 +98,7 @@ public class SlurmEngineTests : IDisposable
         Assert.Equal(["base.seed0.subnet.parent", "base.seed1.single", "base.seed1.subnet.parent"], again.Train.Select(j => j.Id));
         Assert.Equal(["base.seed0.subnet"], again.Members.Select(j => j.Id));
         Assert.True(File.Exists(Path.Combine(plan.Root, "slurm", "train-2.sbatch")));
+        Assert.Contains("--dependency=aftercorr:<job id of train-2.sbatch>", File.ReadAllText(Path.Combine(plan.Root, "slurm", "members-2.sbatch")));
     }
 
     [Fact]

@@ -63,6 +63,7 @@ public class SweepPlanTests : IDisposable
         var config = loaded.ConfigFor(loaded.Job("base.seed7.subnet.parent"));
         Assert.Equal((7L, "subnet", 0.2), (config.Seed, config.Methods.Single(), config.LearningRate));
         plan.Save(configs); // the same sweep again: resumes
+        plan.Save(configs.ToDictionary(c => c.Key, c => c.Value with { Threads = 8 })); // threads may change between reruns
         var (other, otherConfigs) = SweepPlan.Create(Profiles.Smoke, [4, 7], ["single", "subnet"], SweepGrid.Expand([]), _dir);
         var error = Assert.Throws<InvalidOperationException>(() => other.Save(otherConfigs));
         Assert.Contains("config.json", error.Message);
