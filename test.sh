@@ -16,4 +16,6 @@ for f in config.json metrics.json metrics.csv report.html predictions/labels.npy
 done
 # A real Jupyter client: nbconvert executes a notebook with the .NET kernel and the chart output is checked.
 scripts/jupyter-kernel.sh check "$(mktemp -d)/jupyter-check"
+# A real Slurm: a one-node cluster on loopback runs a smoke sweep and a requeued task (needs root, as in CI).
+if [ "$(id -u)" -eq 0 ]; then scripts/slurm-test.sh; else sudo -E scripts/slurm-test.sh; fi
 echo "tests: $passed passed, $failed failed"

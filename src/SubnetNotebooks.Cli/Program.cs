@@ -17,6 +17,12 @@ app.Configure(config =>
         .WithDescription("Train and evaluate single, MC dropout, deep ensemble and subnetwork ensemble; write the run folder (config, metrics, predictions, checkpoints, report).")
         .WithExample("reproduce", "--profile", "smoke")
         .WithExample("reproduce", "--dataset", "fashion-mnist", "--members", "4", "--methods", "single,mcdropout,deep,subnet", "--seed", "1", "--out", "runs/fm-seed1");
+    config.AddCommand<SweepCommand>("sweep")
+        .WithDescription("Expand a study (grid x seeds x methods) into jobs and run them: a pool of local worker processes (one per GPU) or Slurm job arrays; --status DIR shows each job.")
+        .WithExample("sweep", "--profile", "smoke", "--seeds", "0,1", "--methods", "single,subnet", "--out", "runs/sweep", "--engine", "local", "--slots", "2")
+        .WithExample("sweep", "--profile", "paper", "--seeds", "0,1,2", "--engine", "slurm", "--partition", "gpu", "--gpus", "1", "--cpus", "8", "--time", "24:00:00", "--out", "runs/paper-sweep");
+    config.AddCommand<SweepTaskCommand>("sweep-task").WithDescription("Run one job of a sweep (what each worker process and Slurm task calls).");
+    config.AddCommand<CollectCommand>("collect").WithDescription("Merge every finished run folder of a sweep into each experiment's summary (mean ± std over seeds) and one report.html; list the unfinished jobs.");
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure the efficiency figures side by side (masked/dense step, training and inference cost vs MC dropout, kit vs PyTorch, memory, data pipeline).");
     config.AddCommand<ExportWeightsCommand>("export-weights")
         .WithDescription("Export every trained single, MC dropout, deep-ensemble and subnetwork member of a run folder as PyTorch state dicts with a manifest.")

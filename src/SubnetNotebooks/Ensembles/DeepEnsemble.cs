@@ -10,12 +10,13 @@ namespace SubnetNotebooks.Ensembles;
 /// Lakshminarayanan et al. 2017: M full networks trained independently from different random
 /// initialisations (and batch orders); the accuracy and calibration the paper aims to match.
 /// </summary>
-public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, int members, long seed, double dropout = 0) : IEnsemble
+/// <param name="method">method name, also the checkpoint prefix ("deep"; the equal-budget rows train as "deep-budget")</param>
+public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, int members, long seed, double dropout = 0, string method = "deep") : IEnsemble
 {
     readonly List<PrunableModel> _models = [];
     readonly List<TrainingResult> _runs = [];
 
-    public string Method => "deep";
+    public string Method => method;
     public int Members => members;
     /// <summary>The trained members.</summary>
     public IReadOnlyList<PrunableModel> Models => _models;
@@ -41,7 +42,7 @@ public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, in
 
     public Tensor PredictMembers(BatchIterator data, Device device)
     {
-        if (_models.Count == 0) throw new InvalidOperationException("deep: call Fit before predicting.");
+        if (_models.Count == 0) throw new InvalidOperationException($"{method}: call Fit before predicting.");
         using var scope = NewDisposeScope();
         return stack(_models.Select(m => Trainer.PredictProbabilities(m, data, device)).ToArray(), 0).MoveToOuterDisposeScope();
     }

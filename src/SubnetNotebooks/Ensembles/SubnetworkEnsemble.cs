@@ -24,19 +24,20 @@ public sealed record SubnetworkSettings(int Members, PruningCriterion Criterion 
 /// M non-overlapping subnetworks (dropout masks of rate 1 - 1/M that never overlap), train each
 /// subnetwork on its own (from the parent's weights or re-initialised), and average their softmax outputs.
 /// </summary>
+/// <param name="method">method name, also the checkpoint prefix ("subnet"; the equal-budget rows train as "subnet-budget")</param>
 public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions parentOptions, TrainingOptions memberOptions,
-    SubnetworkSettings settings, long seed, double parentDropout = 0) : IEnsemble
+    SubnetworkSettings settings, long seed, double parentDropout = 0, string method = "subnet") : IEnsemble
 {
     readonly List<PrunableModel> _members = [];
     readonly List<TrainingResult> _runs = [];
     PrunableModel? _parent;
     FusedSubnetworks? _fused;
 
-    public string Method => "subnet";
+    public string Method => method;
     public int Members => settings.Members;
     public SubnetworkSettings Settings => settings;
     /// <summary>The trained parent network (after <see cref="Fit"/> or <see cref="FitParent"/>).</summary>
-    public PrunableModel Parent => _parent ?? throw new InvalidOperationException("subnet: train the parent first (Fit or FitParent).");
+    public PrunableModel Parent => _parent ?? throw new InvalidOperationException($"{method}: train the parent first (Fit or FitParent).");
     /// <summary>The partition of the parent's units into M disjoint subnetworks (after <see cref="Split"/>).</summary>
     public SubnetworkPartition? Partition { get; private set; }
     /// <summary>The trained subnetworks: thin compacted models unless the execution is masked (with fused execution, updated from the fused network after training).</summary>
@@ -125,7 +126,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
 
     public Tensor PredictMembers(BatchIterator data, Device device)
     {
-        if (_members.Count == 0) throw new InvalidOperationException("subnet: call Fit before predicting.");
+        if (_members.Count == 0) throw new InvalidOperationException($"{method}: call Fit before predicting.");
         if (_fused is not null) return PredictFused(_fused, data, device);
         using var scope = NewDisposeScope();
         return stack(_members.Select(m => Trainer.PredictProbabilities(m, data, device)).ToArray(), 0).MoveToOuterDisposeScope();

@@ -61,7 +61,7 @@ public sealed record ExperimentConfig
 
     /// <summary>Ensemble size M (subnetworks, deep-ensemble members, MC-dropout passes).</summary>
     public int Members { get; init; } = 4;
-    /// <summary>Methods to run, in order: single, mcdropout, deep, subnet, batchensemble, mimo, masksembles, packed, overlap.</summary>
+    /// <summary>Methods to run, in order: single, mcdropout, deep, subnet, subnet-budget, deep-budget, batchensemble, mimo, masksembles, packed, overlap.</summary>
     public string[] Methods { get; init; } = ["single", "mcdropout", "deep", "subnet"];
 
     /// <summary>Epochs of the single model, the MC-dropout model and every deep-ensemble member.</summary>
@@ -206,7 +206,7 @@ public sealed record ExperimentConfig
         if (Methods.Length == 0) throw new ArgumentException("methods is empty: pass --methods single,mcdropout,deep,subnet.");
         if (Dropout is < 0 or >= 1) throw new ArgumentException($"dropout must be in [0, 1), got {Dropout}.");
         if (ParentDropout is < 0 or >= 1) throw new ArgumentException($"parentDropout must be in [0, 1), got {ParentDropout}.");
-        if (Widths.Any(w => w < Members) && (Methods.Contains("subnet") || Methods.Contains("overlap")))
+        if (Widths.Any(w => w < Members) && Methods.Any(Experiments.Methods.Splitting.Contains))
             throw new ArgumentException($"widths [{string.Join(", ", Widths)}] are narrower than members = {Members}: every subnetwork needs at least one unit per layer.");
         if (MasksemblesScale is < 1 or > 6) throw new ArgumentException($"masksemblesScale must be in [1, 6], got {MasksemblesScale} (--set masksemblesScale=2).");
         if (MimoInputRepetition is < 0 or > 1) throw new ArgumentException($"mimoInputRepetition must be in [0, 1], got {MimoInputRepetition} (--set mimoInputRepetition=0.5).");

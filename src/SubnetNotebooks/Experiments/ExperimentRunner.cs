@@ -14,11 +14,12 @@ public interface IExperimentObserver : ITrainingObserver
 
 /// <summary>What one method produced: its evaluation, cost, training runs and, when measured, its quality under shift.</summary>
 /// <param name="PeakMemoryBytes">the process's peak resident memory when the method was evaluated (0: not measured)</param>
+/// <param name="Budget">budget.* metrics of a method trained to a measured budget (subnet-budget), else null</param>
 public sealed record MethodOutcome(string Method, int Members, EvaluationReport Report, long Parameters, long FlopsPerExample,
     double TrainingSeconds, double InferenceSeconds, IReadOnlyList<TrainingResult> TrainingRuns, ShiftReport? Shift = null,
-    long PeakMemoryBytes = 0)
+    long PeakMemoryBytes = 0, IReadOnlyDictionary<string, double>? Budget = null)
 {
-    /// <summary>Every metric as flat keys, plus cost.* and shift.* keys.</summary>
+    /// <summary>Every metric as flat keys, plus cost.*, shift.* and budget.* keys.</summary>
     public IReadOnlyDictionary<string, double> Flatten()
     {
         var all = new Dictionary<string, double>(Report.Flatten())
@@ -31,6 +32,7 @@ public sealed record MethodOutcome(string Method, int Members, EvaluationReport 
         };
         if (PeakMemoryBytes > 0) all["cost.peak_memory_bytes"] = PeakMemoryBytes;
         Shift?.AddTo(all);
+        foreach (var (key, value) in Budget ?? new Dictionary<string, double>()) all[key] = value;
         return all;
     }
 }
@@ -98,7 +100,8 @@ public static class ExperimentRunner
             ? ShiftEvaluation.Measure(ensemble, data, config, device)
             : null;
         var outcome = new MethodOutcome(ensemble.Method, ensemble.Members, report, ensemble.Parameters, ensemble.FlopsPerExample,
-            ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns.ToArray(), shift, CostMeasurement.PeakMemoryBytes());
+            ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns.ToArray(), shift, CostMeasurement.PeakMemoryBytes(),
+            (ensemble as IBudgetedEnsemble)?.BudgetMetrics);
         return (outcome, test);
     }
 }

@@ -50,7 +50,12 @@ public sealed class ExperimentSession : IDisposable
     }
 
     /// <summary>An untrained ensemble of <paramref name="method"/> configured by this session.</summary>
-    public IEnsemble Create(string method) => Experiments.Methods.Create(method, Config, Data.Info);
+    public IEnsemble Create(string method) => Experiments.Methods.Create(method, Config, Data.Info, McDropoutTrainingSeconds);
+
+    /// <summary>MC dropout's measured training seconds: from this session, else from the run folder's metrics.json; null when neither has it.</summary>
+    public double? McDropoutTrainingSeconds() =>
+        _methods.FirstOrDefault(m => m.Outcome.Method == "mcdropout")?.Outcome.TrainingSeconds
+        ?? (File.Exists(Folder.MetricsJsonPath) ? MetricsTable.FromJson(File.ReadAllText(Folder.MetricsJsonPath)).Get("mcdropout", "cost.train_seconds") : null);
 
     /// <summary>The training context: seeded training batches, the device, checkpoints in the run folder.</summary>
     public EnsembleTrainingContext Context(ITrainingObserver? observer = null, CancellationToken cancellation = default) =>

@@ -11,7 +11,14 @@ namespace SubnetNotebooks.Experiments;
 public static class Methods
 {
     /// <summary>Every method name `--methods` accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["single", "mcdropout", "deep", "subnet", "batchensemble", "mimo", "masksembles", "packed", "overlap"];
+    public static IReadOnlyList<string> Names { get; } = ["single", "mcdropout", "deep", "subnet", "subnet-budget", "deep-budget", "batchensemble", "mimo", "masksembles", "packed", "overlap"];
+
+    /// <summary>Methods that split a parent into subnetworks (each layer needs at least M units).</summary>
+    public static IReadOnlyList<string> Splitting { get; } = ["subnet", "subnet-budget", "overlap"];
+
+    /// <summary>Epochs of each deep-budget member: E / M rounded, at least 1, so the M members together train about E epochs.</summary>
+    public static int DeepBudgetEpochs(ExperimentConfig config) =>
+        Math.Max(1, (int)Math.Round((double)config.Epochs / config.Members, MidpointRounding.AwayFromZero));
 
     /// <summary>
     /// The configured model family, seeded, for images of <paramref name="info"/>; with a pretrained file, every network
@@ -40,7 +47,8 @@ public static class Methods
         Parse<MaskGranularity>(config.Granularity, "granularity"), config.Inherit, Parse<SubnetworkExecution>(config.Execution, "execution"));
 
     /// <summary>An untrained ensemble of method <paramref name="method"/>.</summary>
-    public static IEnsemble Create(string method, ExperimentConfig config, DatasetInfo info)
+    /// <param name="mcDropoutSeconds">MC dropout's measured training seconds in this run (null: not trained yet), the budget of subnet-budget</param>
+    public static IEnsemble Create(string method, ExperimentConfig config, DatasetInfo info, Func<double?>? mcDropoutSeconds = null)
     {
         var recipe = Recipe(config, info);
         var name = method.Trim().ToLowerInvariant();
@@ -54,6 +62,10 @@ public static class Methods
             "mcdropout" => new McDropout(recipe, config.BaselineTraining, config.Members, config.Seed, config.Dropout),
             "deep" => new DeepEnsemble(recipe, config.BaselineTraining, config.Members, config.Seed),
             "subnet" => new SubnetworkEnsemble(recipe, config.ParentTraining, config.SubnetTraining, SubnetSettings(config), config.Seed, config.ParentDropout),
+            "subnet-budget" => new BudgetedSubnetworkEnsemble(recipe, config.ParentTraining, config.SubnetTraining, SubnetSettings(config), config.Seed,
+                config.ParentDropout, config.BaselineTraining, config.Dropout, mcDropoutSeconds ?? (() => null)),
+            "deep-budget" => new DeepEnsemble(recipe, config.BaselineTraining with { Epochs = DeepBudgetEpochs(config) }, config.Members, config.Seed,
+                method: "deep-budget"),
             "batchensemble" => new BatchEnsemble(recipe, config.BaselineTraining, config.Members, config.Seed),
             "mimo" => new Mimo(Spec(config), info.Channels, info.ImageSize, info.ImageSize, info.Classes, config.BaselineTraining, config.Members,
                 config.Seed, config.MimoInputRepetition, config.MimoBatchRepetition),

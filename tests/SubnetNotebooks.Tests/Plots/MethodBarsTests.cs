@@ -23,6 +23,28 @@ public class MethodBarsTests
     }
 
     [Fact]
+    public void ErrorBarsCarryTheGivenHalfLengthsAndNoneForNaN()
+    {
+        var values = new double[,] { { 0.90, 0.30 }, { 0.91, 0.28 } };
+        var errors = new double[,] { { 0.01, double.NaN }, { 0.02, 0.005 } };
+
+        var traces = Figure.Traces(MethodBars.Create("seeds", ["deep", "subnet"], ["accuracy", "nll"], values, errors));
+
+        var accuracy = traces[0].GetProperty("error_y");
+        Assert.Equal("data", accuracy.GetProperty("type").GetString());
+        Assert.True(accuracy.GetProperty("symmetric").GetBoolean());
+        Assert.Equal([0.01, 0.02], Figure.Numbers(accuracy.GetProperty("array")));
+        Assert.Equal([0.0, 0.005], Figure.Numbers(traces[1].GetProperty("error_y").GetProperty("array")));
+    }
+
+    [Fact]
+    public void RejectsErrorsOfAnotherShape()
+    {
+        var e = Assert.Throws<ArgumentException>(() => MethodBars.Create("t", ["A"], ["Accuracy"], new double[1, 1], new double[2, 1]));
+        Assert.Contains("errors rows", e.Message);
+    }
+
+    [Fact]
     public void RejectsValuesWithTooFewColumns()
     {
         var e = Assert.Throws<ArgumentException>(() => MethodBars.Create("t", ["A"], ["Accuracy", "ECE"], new double[1, 1]));

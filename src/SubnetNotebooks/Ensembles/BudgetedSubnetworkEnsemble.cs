@@ -1,0 +1,119 @@
+using System.Text.Json;
+using SubnetNotebooks.Data;
+using SubnetNotebooks.Training;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Ensembles;
+
+/// <summary>
+/// The subnetwork ensemble at MC dropout's training cost ("subnet-budget"): a short timing of a few steps of the MC-dropout
+/// network, the parent and all M members measures their per-epoch costs relative to each other; scaled to MC dropout's
+/// measured seconds per epoch, they give the parent and member epochs (<see cref="TrainingBudget.Split"/>) whose cost equals
+/// MC dropout's. The split is saved in checkpoints/&lt;method&gt;/budget.json and reused on resume.
+/// </summary>
+/// <param name="recipe">the model family</param>
+/// <param name="parentOptions">the parent's options; its epochs set the P : S ratio that the budget scales</param>
+/// <param name="memberOptions">the subnetworks' options; its epochs set the P : S ratio</param>
+/// <param name="settings">criterion, partition, granularity, inherit, execution</param>
+/// <param name="seed">run seed</param>
+/// <param name="parentDropout">dropout of the parent</param>
+/// <param name="referenceOptions">MC dropout's options (its epochs E)</param>
+/// <param name="referenceDropout">MC dropout's rate</param>
+/// <param name="referenceSeconds">MC dropout's measured training seconds over its E epochs, or null to estimate them from the timing</param>
+/// <param name="timingBatches">steps timed per network (after as many warm-up steps)</param>
+public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptions parentOptions, TrainingOptions memberOptions,
+    SubnetworkSettings settings, long seed, double parentDropout, TrainingOptions referenceOptions, double referenceDropout,
+    Func<double?> referenceSeconds, int timingBatches = 10) : IEnsemble, IBudgetedEnsemble
+{
+    /// <summary>The method name, also the checkpoint prefix.</summary>
+    public const string Name = "subnet-budget";
+    SubnetworkEnsemble? _inner;
+
+    public string Method => Name;
+    public int Members => settings.Members;
+    /// <summary>The chosen split (after <see cref="Fit"/>).</summary>
+    public TrainingBudget? Budget { get; private set; }
+    /// <summary>The trained subnetwork ensemble (after <see cref="Fit"/>).</summary>
+    public SubnetworkEnsemble Ensemble => _inner ?? throw new InvalidOperationException($"{Name}: call Fit first.");
+
+    public void Fit(EnsembleTrainingContext context)
+    {
+        _inner?.Dispose();
+        var file = context.CheckpointFor(Name) is { } folder ? Path.Combine(folder, "budget.json") : null;
+        Budget = file is not null && File.Exists(file) ? Load(file) : Measure(context);
+        if (file is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllText(file, JsonSerializer.Serialize(Budget, new JsonSerializerOptions { WriteIndented = true }));
+        }
+        _inner = new SubnetworkEnsemble(recipe, parentOptions with { Epochs = Budget.ParentEpochs }, memberOptions with { Epochs = Budget.MemberEpochs },
+            settings, seed, parentDropout, Name);
+        _inner.Fit(context);
+    }
+
+    /// <summary>Times <paramref name="timingBatches"/> steps of each network (second epoch of two, so warm) and chooses the split.</summary>
+    TrainingBudget Measure(EnsembleTrainingContext context)
+    {
+        var quiet = context with { CheckpointRoot = null, Observer = null, Validation = null };
+        int batches = referenceOptions.MaxBatchesPerEpoch > 0 ? Math.Min(referenceOptions.MaxBatchesPerEpoch, context.Train.BatchesPerEpoch) : context.Train.BatchesPerEpoch;
+        int steps = Math.Max(1, Math.Min(timingBatches, batches));
+        TrainingOptions Timing(TrainingOptions o) => o with { Epochs = 2, MaxBatchesPerEpoch = steps, WarmupEpochs = 0 };
+        double referenceStep, parentStep, membersStep;
+        using (var mc = new McDropout(recipe, Timing(referenceOptions), 1, seed, referenceDropout))
+        {
+            mc.Fit(quiet);
+            referenceStep = SecondEpoch(mc.TrainingRuns[0]) / steps;
+        }
+        using (var probe = new SubnetworkEnsemble(recipe, Timing(parentOptions), Timing(memberOptions), settings, seed, parentDropout, Name + "-timing"))
+        {
+            probe.Fit(quiet);
+            var runs = probe.TrainingRuns;
+            parentStep = SecondEpoch(runs[0]) / steps;
+            membersStep = runs.Skip(1).Sum(SecondEpoch) / steps;
+        }
+        double? measured = referenceSeconds();
+        int epochs = referenceOptions.Epochs;
+        double referenceEpoch = measured is > 0 ? measured.Value / epochs : referenceStep * batches;
+        double parentEpoch = referenceEpoch * parentStep / referenceStep, membersEpoch = referenceEpoch * membersStep / referenceStep;
+        double target = referenceEpoch * epochs;
+        var (p, s) = TrainingBudget.Split(target, parentEpoch, membersEpoch, parentOptions.Epochs, memberOptions.Epochs);
+        return new TrainingBudget(p, s, target, parentEpoch, membersEpoch, referenceEpoch, measured is > 0);
+    }
+
+    static double SecondEpoch(TrainingResult run) => run.History[^1].Seconds;
+
+    static TrainingBudget Load(string file)
+    {
+        try { return JsonSerializer.Deserialize<TrainingBudget>(File.ReadAllText(file)) ?? throw new JsonException("empty document"); }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{file} is not a saved training budget ({e.Message}). Delete it to measure the split again.", e);
+        }
+    }
+
+    public IReadOnlyDictionary<string, double> BudgetMetrics
+    {
+        get
+        {
+            var b = Budget ?? throw new InvalidOperationException($"{Name}: call Fit first.");
+            return new Dictionary<string, double>
+            {
+                ["budget.parent_epochs"] = b.ParentEpochs,
+                ["budget.member_epochs"] = b.MemberEpochs,
+                ["budget.target_seconds"] = b.TargetSeconds,
+                ["budget.predicted_seconds"] = b.PredictedSeconds,
+                ["budget.parent_epoch_seconds"] = b.ParentEpochSeconds,
+                ["budget.members_epoch_seconds"] = b.MembersEpochSeconds,
+                ["budget.mcdropout_epoch_seconds"] = b.ReferenceEpochSeconds,
+                ["budget.measured_mcdropout"] = b.MeasuredReference ? 1 : 0,
+                ["budget.cost_ratio"] = this.TrainingSeconds() / b.TargetSeconds,
+            };
+        }
+    }
+
+    public Tensor PredictMembers(BatchIterator data, Device device) => Ensemble.PredictMembers(data, device);
+    public long Parameters => Ensemble.Parameters;
+    public long FlopsPerExample => Ensemble.FlopsPerExample;
+    public IReadOnlyList<TrainingResult> TrainingRuns => _inner?.TrainingRuns ?? [];
+    public void Dispose() => _inner?.Dispose();
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using SubnetNotebooks.Experiments;
+
+namespace SubnetNotebooks.Tests.Experiments;
+
+/// <summary>The equal-budget rows, subnet-budget and deep-budget, end to end on the synthetic digits.</summary>
+public class BudgetMethodsTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("subnet-budget-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    ExperimentConfig Config() => Profiles.Smoke with
+    {
+        Dataset = "digits", OodDataset = "", DataDir = SyntheticDigits.Write(_dir, seed: 5), TrainSamples = 0, TestSamples = 0,
+        ValidationSamples = 200, ShiftSamples = 0, Widths = [32, 32], Members = 2, Epochs = 5, ParentEpochs = 3, SubnetEpochs = 3,
+        BatchSize = 32, LearningRate = 0.05, Seed = 3, Methods = ["mcdropout", "subnet-budget", "deep-budget"],
+    };
+
+    [Fact]
+    public void DeepBudgetTrainsEveryMemberForEOverMEpochs()
+    {
+        var outcome = ExperimentRunner.Run(Config() with { Methods = ["deep-budget"] }, Path.Combine(_dir, "deep"));
+
+        // E = 5, M = 2: round(2.5) = 3 epochs per member (halves round away from zero), each in its own checkpoint folder.
+        var runs = outcome.Methods.Single().TrainingRuns;
+        Assert.Equal(["deep-budget/1", "deep-budget/2"], runs.Select(r => r.History[0].Run));
+        Assert.All(runs, r => Assert.Equal([1, 2, 3], r.History.Select(h => h.Epoch)));
+        Assert.True(File.Exists(Path.Combine(_dir, "deep", "checkpoints", "deep-budget", "2", "last.ckpt")));
+    }
+
+    [Fact]
+    public void SubnetBudgetReportsItsSplitAndItsCostOverMcDropoutsAndKeepsTheSplitOnResume()
+    {
+        var folder = Path.Combine(_dir, "run");
+        var outcome = ExperimentRunner.Run(Config(), folder);
+
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
+        double Metric(string method, string key) => metrics.RootElement.GetProperty(method).GetProperty(key).GetDouble();
+        int parent = (int)Metric("subnet-budget", "budget.parent_epochs"), members = (int)Metric("subnet-budget", "budget.member_epochs");
+        Assert.True(parent >= 1 && members >= 1, $"split {parent} + {members}");
+        // The budget is MC dropout's measured training time, and the ratio is the two measured training times.
+        double mcSeconds = Metric("mcdropout", "cost.train_seconds"), budgetSeconds = Metric("subnet-budget", "cost.train_seconds");
+        Assert.Equal(1.0, Metric("subnet-budget", "budget.measured_mcdropout"));
+        Assert.Equal(mcSeconds, Metric("subnet-budget", "budget.target_seconds"), 9);
+        Assert.Equal(budgetSeconds / mcSeconds, Metric("subnet-budget", "budget.cost_ratio"), 9);
+        // The split is what trained: the parent's and the fused members' histories have those many epochs.
+        var runs = outcome.Methods.Single(m => m.Method == "subnet-budget").TrainingRuns;
+        Assert.Equal(parent, runs.Single(r => r.History[0].Run == "subnet-budget/parent").History.Count);
+        Assert.Equal(members, runs.Single(r => r.History[0].Run == "subnet-budget/fused").History.Count);
+        Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "subnet-budget", "budget.json")));
+        Assert.False(metrics.RootElement.GetProperty("deep-budget").TryGetProperty("budget.cost_ratio", out _));
+
+        // A second run of the folder reads budget.json instead of timing again: the same measured epoch costs.
+        var resumed = ExperimentRunner.Run(Config() with { Methods = ["subnet-budget"] }, folder);
+        var again = resumed.Methods.Single().Flatten();
+        Assert.Equal(Metric("subnet-budget", "budget.parent_epoch_seconds"), again["budget.parent_epoch_seconds"]);
+        Assert.Equal(parent, again["budget.parent_epochs"]);
+        Assert.Equal(members, again["budget.member_epochs"]);
+    }
+}
