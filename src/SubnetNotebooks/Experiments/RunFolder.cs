@@ -1,4 +1,5 @@
 using SubnetNotebooks.Metrics;
+using SubnetNotebooks.Training;
 
 namespace SubnetNotebooks.Experiments;
 
@@ -44,7 +45,7 @@ public sealed class RunFolder
                     $"Run folder {path} holds another experiment (config.json differs in {string.Join(", ", differences)}). " +
                     $"Pass another --out, or --config {folder.ConfigPath} to resume that one.");
         }
-        config.Save(folder.ConfigPath);
+        AtomicFile.WriteText(folder.ConfigPath, config.ToJson());
         return folder;
     }
 
@@ -83,13 +84,17 @@ public sealed class RunFolder
     /// <summary>
     /// Writes metrics.json and metrics.csv (method x metric). Rows of methods that an earlier run of this folder
     /// evaluated and <paramref name="table"/> lacks are kept, so running more methods later adds to the table.
+    /// Several processes may save into one folder: the merge holds metrics.json.lock and re-reads the file under
+    /// it, and both files are replaced atomically, so no process loses another's rows.
     /// </summary>
     public void SaveMetrics(MetricsTable table)
     {
+        using var guard = TrainingLock.Acquire(MetricsJsonPath + TrainingLock.FileName, $"{MetricsJsonPath}", wait: true, onWait: _ => { },
+            poll: TimeSpan.FromMilliseconds(20));
         var merged = File.Exists(MetricsJsonPath) ? MetricsTable.FromJson(File.ReadAllText(MetricsJsonPath)) : new MetricsTable();
         foreach (var method in table.Methods)
             merged.Add(method, table.Row(method));
-        merged.SaveJson(MetricsJsonPath);
-        merged.SaveCsv(MetricsCsvPath);
+        AtomicFile.WriteText(MetricsJsonPath, merged.ToJson());
+        AtomicFile.WriteText(MetricsCsvPath, merged.ToCsv());
     }
 }
