@@ -101,6 +101,8 @@ public sealed record ExperimentConfig
     public string Device { get; init; } = "auto";
     /// <summary>libtorch CPU threads (0: libtorch's default).</summary>
     public int Threads { get; init; } = 2;
+    /// <summary>Deterministic algorithms (torch.use_deterministic_algorithms, deterministic cuDNN); slower on CUDA, may change on resume.</summary>
+    public bool Deterministic { get; init; }
 
     static readonly JsonSerializerOptions Json = new()
     {
@@ -183,6 +185,8 @@ public sealed record ExperimentConfig
     /// <summary>Throws an error naming the field and the fix for settings no run can use.</summary>
     public void Validate()
     {
+        if (ValidationSamples < 1)
+            throw new ArgumentException($"validationSamples must be >= 1, got {ValidationSamples}: temperature scaling and the validation metrics need held-out samples (--set validationSamples=1000).");
         if (Members < 1) throw new ArgumentException($"members must be >= 1, got {Members} (--members or --set members=4).");
         if (Methods.Length == 0) throw new ArgumentException("methods is empty: pass --methods single,mcdropout,deep,subnet.");
         if (Dropout is < 0 or >= 1) throw new ArgumentException($"dropout must be in [0, 1), got {Dropout}.");

@@ -58,6 +58,7 @@ public static class ExperimentRunner
     {
         TorchRuntime.Ensure();
         TorchRuntime.SetThreads(config.Threads);
+        DeterministicAlgorithms.Set(config.Deterministic);
         manual_seed(config.Seed);
         return TorchRuntime.ResolveDevice(config.Device);
     }

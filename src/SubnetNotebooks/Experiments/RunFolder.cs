@@ -49,11 +49,11 @@ public sealed class RunFolder
         return folder;
     }
 
-    /// <summary>Fields whose change makes a different experiment (methods, device and threads may change on resume).</summary>
+    /// <summary>Fields whose change makes a different experiment (methods, device, threads and deterministic may change on resume).</summary>
     static List<string> Differences(ExperimentConfig a, ExperimentConfig b)
     {
-        var left = System.Text.Json.Nodes.JsonNode.Parse((a with { Methods = [], Device = "", Threads = 0 }).ToJson())!.AsObject();
-        var right = System.Text.Json.Nodes.JsonNode.Parse((b with { Methods = [], Device = "", Threads = 0 }).ToJson())!.AsObject();
+        var left = System.Text.Json.Nodes.JsonNode.Parse((a with { Methods = [], Device = "", Threads = 0, Deterministic = false }).ToJson())!.AsObject();
+        var right = System.Text.Json.Nodes.JsonNode.Parse((b with { Methods = [], Device = "", Threads = 0, Deterministic = false }).ToJson())!.AsObject();
         return left.Where(p => p.Value?.ToJsonString() != right[p.Key]?.ToJsonString()).Select(p => p.Key).ToList();
     }
 

@@ -130,11 +130,13 @@ public static class Trainer
             history.AddRange(state.History);
             start = state.EpochsDone;
         }
+        else TrainingRandom.Seed(TrainingRandom.RunSeed(run));
         var total = Stopwatch.StartNew();
         int batches = options.MaxBatchesPerEpoch > 0 ? Math.Min(options.MaxBatchesPerEpoch, batchesPerEpoch) : batchesPerEpoch;
         for (int epoch = start; epoch < options.Epochs; epoch++)
         {
             double lr = options.LearningRateAt(epoch);
+            TrainingRandom.SeedEpoch(device);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             model.train();
             var clock = Stopwatch.StartNew();
