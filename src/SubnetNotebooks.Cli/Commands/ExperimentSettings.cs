@@ -43,6 +43,10 @@ public class ExperimentSettings : CommandSettings
     [Description("Run folder (default: runs/<profile>-<dataset>-m<M>-seed<S>). An existing one is resumed.")]
     public string? Out { get; init; }
 
+    [CommandOption("--no-wait")]
+    [Description("Fail at once when another process is training a run of this run folder, instead of waiting for it (also SUBNET_NO_WAIT=1).")]
+    public bool NoWait { get; init; }
+
     [CommandOption("--set <KEY=VALUE>")]
     [Description("Override one config field, e.g. --set lr=0.1 --set widths=256,256 (repeatable).")]
     public string[] Set { get; init; } = [];
@@ -50,6 +54,7 @@ public class ExperimentSettings : CommandSettings
     /// <summary>The profile (or --config file), then the named options, then every --set.</summary>
     public ExperimentConfig BuildConfig()
     {
+        if (NoWait) Environment.SetEnvironmentVariable(SubnetNotebooks.Training.TrainingLock.NoWaitVariable, "1");
         var config = Config is not null ? ExperimentConfig.Load(Config) : Profiles.Get(Profile);
         if (Dataset is not null) config = config with { Dataset = Dataset };
         if (Members is not null) config = config with { Members = Members.Value };

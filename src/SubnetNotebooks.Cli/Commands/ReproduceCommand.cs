@@ -18,6 +18,10 @@ public sealed class ReproduceCommand : Command<ReproduceCommand.Settings>
         [Description("Comma-separated methods: single, mcdropout, deep, subnet, subnet-budget, deep-budget, batchensemble, mimo, masksembles, packed, overlap (default: the profile's).")]
         public string? Methods { get; init; }
 
+        [CommandOption("--amend")]
+        [Description("Accept a run folder whose config.json differs (the old one is kept as config.before-amend-N.json): rerun some methods with other settings.")]
+        public bool Amend { get; init; }
+
         [CommandOption("--seeds <LIST>")]
         [Description("Run every seed, e.g. 0,1,2 or 0-2: one run folder per seed, OUT/seed<S> (default OUT: runs/<profile>-<dataset>-m<M>-seeds), " +
                      "and OUT/summary.json, summary.csv, summary.md, report.html with mean ± std. A finished seed folder is kept, not retrained.")]
@@ -39,7 +43,7 @@ public sealed class ReproduceCommand : Command<ReproduceCommand.Settings>
         var runFolder = settings.Out ?? RunFolder.DefaultPath(config);
         AnsiConsole.MarkupLineInterpolated($"[bold]subnet reproduce[/] {config.Dataset}, profile {config.Profile}, M = {config.Members}, methods {string.Join(",", config.Methods)}, seed {config.Seed}");
         AnsiConsole.MarkupLineInterpolated($"run folder: {runFolder}");
-        var outcome = ConsoleProgress.Run(observer => ExperimentRunner.Run(config, runFolder, observer, cancellation));
+        var outcome = ConsoleProgress.Run(observer => ExperimentRunner.Run(config, runFolder, observer, cancellation, settings.Amend));
         ResultsTable.Write(outcome);
         AnsiConsole.MarkupLineInterpolated($"wrote {Path.Combine(runFolder, "metrics.json")}, {Path.Combine(runFolder, "report.html")}");
         return 0;

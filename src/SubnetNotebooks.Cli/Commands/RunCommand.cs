@@ -20,6 +20,10 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [Description("Experiment profile the notebooks use (SUBNET_PROFILE): smoke, cpu or paper. Default: $SUBNET_PROFILE, else cpu.")]
         public string? Profile { get; init; }
 
+        [CommandOption("--no-wait")]
+        [Description("A notebook fails at once when another process is training the same run, instead of waiting (SUBNET_NO_WAIT=1).")]
+        public bool NoWait { get; init; }
+
         [CommandOption("--out <DIR>")]
         [Description("Folder for the executed notebooks (SUBNET_RUN_DIR). Default: runs/notebooks-<profile>.")]
         public string? Out { get; init; }
@@ -42,6 +46,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var profile = settings.EffectiveProfile;
+        if (settings.NoWait) Environment.SetEnvironmentVariable(SubnetNotebooks.Training.TrainingLock.NoWaitVariable, "1");
         var options = new NotebookRunOptions(profile, settings.Out ?? Path.Combine("runs", $"notebooks-{profile}"),
             line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]"));
         var results = await NotebookRunner.RunAllAsync(settings.Notebooks, options, cancellation);

@@ -32,15 +32,18 @@ public sealed class McDropout(ModelRecipe recipe, TrainingOptions options, int p
         var model = Model;
         model.eval();
         model.SetTestTimeDropout(true);
+        var trainingState = TrainingRandom.State();
         try
         {
-            manual_seed(seed + 17);
+            TrainingRandom.Seed(seed + 17); // dropout masks come from the training generator
+
             using var scope = NewDisposeScope();
             var members = Enumerable.Range(0, passes).Select(_ => Trainer.PredictProbabilities(model, data, device, keepTrainMode: true)).ToArray();
             return stack(members, 0).MoveToOuterDisposeScope();
         }
         finally
         {
+            TrainingRandom.Restore(trainingState);
             model.SetTestTimeDropout(false);
         }
     }

@@ -120,6 +120,8 @@ public sealed record ExperimentConfig
     public int DeviceDataLimitMb { get; init; } = 2048;
     /// <summary>Batches prepared ahead on a background thread: -1 auto (1 on CUDA, 0 on the CPU), 0 off, 1 or 2.</summary>
     public int Prefetch { get; init; } = -1;
+    /// <summary>Deterministic algorithms (torch.use_deterministic_algorithms, deterministic cuDNN); slower on CUDA, may change on resume.</summary>
+    public bool Deterministic { get; init; }
 
     static readonly JsonSerializerOptions Json = new()
     {
@@ -202,6 +204,8 @@ public sealed record ExperimentConfig
     /// <summary>Throws an error naming the field and the fix for settings no run can use.</summary>
     public void Validate()
     {
+        if (ValidationSamples < 1)
+            throw new ArgumentException($"validationSamples must be >= 1, got {ValidationSamples}: temperature scaling and the validation metrics need held-out samples (--set validationSamples=1000).");
         if (Members < 1) throw new ArgumentException($"members must be >= 1, got {Members} (--members or --set members=4).");
         if (Methods.Length == 0) throw new ArgumentException("methods is empty: pass --methods single,mcdropout,deep,subnet.");
         if (Dropout is < 0 or >= 1) throw new ArgumentException($"dropout must be in [0, 1), got {Dropout}.");

@@ -13,7 +13,8 @@ public interface IExperimentObserver : ITrainingObserver
 }
 
 /// <summary>What one method produced: its evaluation, cost, training runs and, when measured, its quality under shift.</summary>
-/// <param name="PeakMemoryBytes">the process's peak resident memory when the method was evaluated (0: not measured)</param>
+/// <param name="PeakMemoryBytes">peak resident memory of the process while this method trained and was evaluated (VmHWM reset at the
+/// method's start; it includes what the process already held, e.g. the data; 0: not measured)</param>
 /// <param name="Budget">budget.* metrics of a method trained to a measured budget (subnet-budget), else null</param>
 public sealed record MethodOutcome(string Method, int Members, EvaluationReport Report, long Parameters, long FlopsPerExample,
     double TrainingSeconds, double InferenceSeconds, IReadOnlyList<TrainingResult> TrainingRuns, ShiftReport? Shift = null,
@@ -60,23 +61,41 @@ public static class ExperimentRunner
     {
         TorchRuntime.Ensure();
         TorchRuntime.SetThreads(config.Threads);
+        DeterministicAlgorithms.Set(config.Deterministic);
         manual_seed(config.Seed);
         return TorchRuntime.ResolveDevice(config.Device);
     }
 
     /// <summary>Runs every configured method and writes <paramref name="runFolder"/> (resuming what an earlier run left).</summary>
-    public static ExperimentOutcome Run(ExperimentConfig config, string runFolder, IExperimentObserver? observer = null, CancellationToken cancellation = default)
+    /// <param name="amend">accept a run folder whose config.json differs (`--amend`, see <see cref="RunFolder.Open"/>)</param>
+    public static ExperimentOutcome Run(ExperimentConfig config, string runFolder, IExperimentObserver? observer = null, CancellationToken cancellation = default,
+        bool amend = false)
     {
-        using var session = ExperimentSession.Open(config, runFolder, observer);
+        using var session = ExperimentSession.Open(config, runFolder, observer, amend);
         foreach (var method in config.Methods)
         {
             cancellation.ThrowIfCancellationRequested();
-            var trained = session.Train(method, observer, cancellation);
+            TrainedMethod trained;
+            try { trained = session.Train(method, observer, cancellation); }
+            catch (TrainingDivergedException e) { throw Diverged(method, e, session); }
             var test = trained.Outcome.Report.Test;
             observer?.OnStage(method, $"accuracy {test.Accuracy:P2}, NLL {test.Nll:F4}, ECE {test.Ece:F4}");
         }
         session.WriteReport();
         return session.Outcome;
+    }
+
+    /// <summary>The error of a method that diverged mid-experiment: what survives and how to rerun only that method.</summary>
+    static TrainingDivergedException Diverged(string method, TrainingDivergedException e, ExperimentSession session)
+    {
+        var done = session.Methods.Select(m => m.Outcome.Method).ToArray();
+        var kept = done.Length == 0 ? "No method had finished before it."
+            : $"The methods finished before it ({string.Join(", ", done)}) keep their rows in {session.Folder.MetricsJsonPath} and their checkpoints.";
+        var rest = session.Config.Methods.SkipWhile(m => m != method).ToArray();
+        return new TrainingDivergedException(
+            $"Method {method} diverged: {e.Message} {kept} To rerun only {string.Join(",", rest)} with other settings, without retraining the rest: " +
+            $"subnet reproduce --config {session.Folder.ConfigPath} --out {session.Folder.Root} --methods {string.Join(",", rest)} " +
+            $"--set lr={session.Config.LearningRate / 10:G3} --amend (delete {session.Folder.Checkpoints}{Path.DirectorySeparatorChar}{method} first to restart it from scratch).");
     }
 
     /// <summary>Predicts the test, validation and OOD sets with a trained ensemble and evaluates every metric.</summary>

@@ -36,12 +36,13 @@ public sealed class ExperimentSession : IDisposable
     /// Validates the config, prepares torch (threads, seed, device), opens (or resumes) the run folder and loads the data.
     /// Without <paramref name="runFolder"/>: SUBNET_RUN_DIR if set, else runs/&lt;profile&gt;-&lt;dataset&gt;-m&lt;M&gt;-seed&lt;S&gt;.
     /// </summary>
-    public static ExperimentSession Open(ExperimentConfig config, string? runFolder = null, IExperimentObserver? observer = null)
+    /// <param name="amend">accept a run folder whose config.json differs (see <see cref="RunFolder.Open"/>)</param>
+    public static ExperimentSession Open(ExperimentConfig config, string? runFolder = null, IExperimentObserver? observer = null, bool amend = false)
     {
         config.Validate();
         var device = ExperimentRunner.Prepare(config);
         runFolder ??= Environment.GetEnvironmentVariable(RunFolderVariable) is { Length: > 0 } env ? env : RunFolder.DefaultPath(config);
-        var folder = RunFolder.Open(runFolder, config);
+        var folder = RunFolder.Open(runFolder, config, amend);
         observer?.OnStage("data", $"loading {config.Dataset}" + (string.IsNullOrEmpty(config.OodDataset) ? "" : $" and {config.OodDataset} (OOD)"));
         var data = ExperimentData.Load(config);
         observer?.OnStage("data", $"train {data.Train.Count:N0}, validation {data.Validation.Count:N0}, test {data.Test.Count:N0}" +
@@ -65,6 +66,7 @@ public sealed class ExperimentSession : IDisposable
     public TrainedMethod Train(string method, ITrainingObserver? observer = null, CancellationToken cancellation = default)
     {
         var ensemble = Create(method);
+        CostMeasurement.ResetPeak(); // cost.peak_memory_bytes: this method's training and evaluation only
         try
         {
             (observer as IExperimentObserver)?.OnStage(method, "training");

@@ -1,7 +1,7 @@
 namespace SubnetNotebooks.Experiments;
 
 /// <summary>
-/// The three profiles of DESIGN.md. smoke: seconds, tiny subsets, what CI runs for every notebook.
+/// The profiles (ARCHITECTURE.md#profiles). smoke: seconds, tiny subsets, what CI runs for every notebook.
 /// cpu: minutes on 2 CPU cores on Fashion-MNIST, every method trained close to convergence.
 /// paper: CIFAR-10 with ResNet-18 at the paper's scale on CUDA.
 /// </summary>

@@ -1,4 +1,5 @@
 using SubnetNotebooks.Metrics;
+using SubnetNotebooks.Training;
 
 namespace SubnetNotebooks.Experiments;
 
@@ -29,9 +30,11 @@ public sealed class RunFolder
 
     /// <summary>
     /// Creates the folder and writes config.json, or reopens a folder of the same experiment to resume it.
-    /// A folder that holds a different experiment is an error naming the fields that differ.
+    /// A folder that holds a different experiment is an error naming the fields that differ, unless
+    /// <paramref name="amend"/> (`--amend`): then the new config is written and the old one kept as
+    /// config.before-amend-N.json, e.g. to rerun one diverged method with another learning rate.
     /// </summary>
-    public static RunFolder Open(string path, ExperimentConfig config)
+    public static RunFolder Open(string path, ExperimentConfig config, bool amend = false)
     {
         var folder = new RunFolder(path);
         Directory.CreateDirectory(path);
@@ -39,20 +42,26 @@ public sealed class RunFolder
         {
             var saved = ExperimentConfig.Load(folder.ConfigPath);
             var differences = Differences(saved, config);
-            if (differences.Count > 0)
+            if (differences.Count > 0 && !amend)
                 throw new InvalidOperationException(
                     $"Run folder {path} holds another experiment (config.json differs in {string.Join(", ", differences)}). " +
-                    $"Pass another --out, or --config {folder.ConfigPath} to resume that one.");
+                    $"Pass another --out, or --config {folder.ConfigPath} to resume that one, or --amend to rerun some methods of it with these settings.");
+            if (differences.Count > 0)
+            {
+                int n = 1;
+                while (File.Exists(Path.Combine(path, $"config.before-amend-{n}.json"))) n++;
+                File.Copy(folder.ConfigPath, Path.Combine(path, $"config.before-amend-{n}.json"));
+            }
         }
-        config.Save(folder.ConfigPath);
+        AtomicFile.WriteText(folder.ConfigPath, config.ToJson());
         return folder;
     }
 
-    /// <summary>Fields whose change makes a different experiment (methods, device, threads and the batch pipeline's options may change on resume).</summary>
+    /// <summary>Fields whose change makes a different experiment (methods, device, threads, deterministic and the batch pipeline's options may change on resume).</summary>
     static List<string> Differences(ExperimentConfig a, ExperimentConfig b)
     {
         static ExperimentConfig Experiment(ExperimentConfig c) =>
-            c with { Methods = [], Device = "", Threads = 0, DeviceData = default, DeviceDataLimitMb = 0, Prefetch = 0 };
+            c with { Methods = [], Device = "", Threads = 0, DeviceData = default, DeviceDataLimitMb = 0, Prefetch = 0, Deterministic = false };
         var left = System.Text.Json.Nodes.JsonNode.Parse(Experiment(a).ToJson())!.AsObject();
         var right = System.Text.Json.Nodes.JsonNode.Parse(Experiment(b).ToJson())!.AsObject();
         return left.Where(p => p.Value?.ToJsonString() != right[p.Key]?.ToJsonString()).Select(p => p.Key).ToList();
@@ -85,13 +94,17 @@ public sealed class RunFolder
     /// <summary>
     /// Writes metrics.json and metrics.csv (method x metric). Rows of methods that an earlier run of this folder
     /// evaluated and <paramref name="table"/> lacks are kept, so running more methods later adds to the table.
+    /// Several processes may save into one folder: the merge holds metrics.json.lock and re-reads the file under
+    /// it, and both files are replaced atomically, so no process loses another's rows.
     /// </summary>
     public void SaveMetrics(MetricsTable table)
     {
+        using var guard = TrainingLock.Acquire(MetricsJsonPath + TrainingLock.FileName, $"{MetricsJsonPath}", wait: true, onWait: _ => { },
+            poll: TimeSpan.FromMilliseconds(20));
         var merged = File.Exists(MetricsJsonPath) ? MetricsTable.FromJson(File.ReadAllText(MetricsJsonPath)) : new MetricsTable();
         foreach (var method in table.Methods)
             merged.Add(method, table.Row(method));
-        merged.SaveJson(MetricsJsonPath);
-        merged.SaveCsv(MetricsCsvPath);
+        AtomicFile.WriteText(MetricsJsonPath, merged.ToJson());
+        AtomicFile.WriteText(MetricsCsvPath, merged.ToCsv());
     }
 }

@@ -35,7 +35,20 @@ public static class CostMeasurement
         return (result, watch.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Peak resident memory of this process so far, in bytes.</summary>
+    /// <summary>
+    /// Starts a new peak: on Linux, writing 5 to /proc/self/clear_refs resets VmHWM to the current resident set, so the
+    /// next <see cref="PeakMemoryBytes"/> is the peak since this call (per method, not the process's whole history).
+    /// Returns false where that file is missing or not writable (the peak then stays cumulative).
+    /// </summary>
+    public static bool ResetPeak()
+    {
+        const string clearRefs = "/proc/self/clear_refs";
+        if (!File.Exists(clearRefs)) return false;
+        try { File.WriteAllText(clearRefs, "5"); return true; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    /// <summary>Peak resident memory of this process since the last <see cref="ResetPeak"/> (else since it started), in bytes.</summary>
     public static long PeakMemoryBytes() => Snapshot().PeakResidentBytes;
 
     /// <summary>Current memory figures of this process.</summary>

@@ -112,16 +112,17 @@ public static partial class NpyFormat
         string header = dict + new string(' ', padding) + "\n";
         if (header.Length > ushort.MaxValue)
             throw new ArgumentException($"{path}: a {shape.Length}-dimensional shape makes the .npy header too long for version 1.0.");
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        using var stream = File.Create(path);
-        stream.Write(Magic);
-        stream.Write([1, 0]);
-        Span<byte> length = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
-        stream.Write(length);
-        stream.Write(Encoding.ASCII.GetBytes(header));
-        stream.Write(data);
+        // Atomic: two processes evaluating into one run folder both write predictions/labels.npy.
+        SubnetNotebooks.Training.AtomicFile.Write(path, stream =>
+        {
+            stream.Write(Magic);
+            stream.Write([1, 0]);
+            var length = new byte[2];
+            BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
+            stream.Write(length);
+            stream.Write(Encoding.ASCII.GetBytes(header));
+            stream.Write(data);
+        });
     }
 
     static (string Descr, long[] Shape, byte[] Data) Read(string path)

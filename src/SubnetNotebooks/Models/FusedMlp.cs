@@ -10,7 +10,7 @@ namespace SubnetNotebooks.Models;
 public sealed class FusedMlp : FusedSubnetworks
 {
     readonly GroupedLinear[] _hidden;
-    readonly Dropout?[] _drop;
+    readonly SeededDropout?[] _drop;
     readonly GroupedLinear head;
 
     /// <summary>Builds the fused network of <paramref name="members"/> copies of <paramref name="member"/>'s architecture (zero weights).</summary>
@@ -21,7 +21,7 @@ public sealed class FusedMlp : FusedSubnetworks
         var inputs = Channels * Height * Width;
         var layers = member.UnitGroups.Count;
         _hidden = new GroupedLinear[layers];
-        _drop = new Dropout?[layers];
+        _drop = new SeededDropout?[layers];
         for (int i = 0; i < layers; i++)
         {
             var name = $"fc{i + 1}";
@@ -30,7 +30,7 @@ public sealed class FusedMlp : FusedSubnetworks
             register_module(name, _hidden[i]);
             if (Spec.Dropout > 0)
             {
-                _drop[i] = nn.Dropout(Spec.Dropout);
+                _drop[i] = new SeededDropout(Spec.Dropout);
                 register_module($"drop{i + 1}", _drop[i]!);
             }
             inputs = width;

@@ -13,7 +13,7 @@ public sealed class FusedSmallCnn : FusedSubnetworks
     readonly GroupedConv2d[] _convs;
     readonly BatchNorm2d[] _norms;
     readonly bool[] _pool;
-    readonly Dropout?[] _drop;
+    readonly SeededDropout?[] _drop;
     readonly GroupedLinear head;
 
     /// <summary>Builds the fused network of <paramref name="members"/> copies of <paramref name="member"/>'s architecture (zero weights).</summary>
@@ -25,7 +25,7 @@ public sealed class FusedSmallCnn : FusedSubnetworks
         _convs = new GroupedConv2d[blocks];
         _norms = new BatchNorm2d[blocks];
         _pool = new bool[blocks];
-        _drop = new Dropout?[blocks];
+        _drop = new SeededDropout?[blocks];
         var (h, w) = (Height, Width);
         var inputs = Channels;
         for (int i = 0; i < blocks; i++)
@@ -39,7 +39,7 @@ public sealed class FusedSmallCnn : FusedSubnetworks
             if (_pool[i]) (h, w) = (h / 2, w / 2);
             if (Spec.Dropout > 0)
             {
-                _drop[i] = nn.Dropout(Spec.Dropout);
+                _drop[i] = new SeededDropout(Spec.Dropout);
                 register_module($"drop{i + 1}", _drop[i]!);
             }
             inputs = c;

@@ -63,10 +63,10 @@ public sealed class MimoNetwork : EnsembleNetwork, ITrainingObjective
     {
         long b = images.shape[0], rows = b * BatchRepetition;
         var device = images.device;
-        var main = randperm(rows, device: device).remainder(b);
+        var main = TrainingRandom.Permutation(rows, device).remainder(b);
         long shuffled = (long)(rows * (1 - InputRepetition));
         var indices = Enumerable.Range(0, Members).Select(_ => shuffled == 0 ? main
-            : cat([main.narrow(0, 0, shuffled).index_select(0, randperm(shuffled, device: device)), main.narrow(0, shuffled, rows - shuffled)], 0)).ToArray();
+            : cat([main.narrow(0, 0, shuffled).index_select(0, TrainingRandom.Permutation(shuffled, device)), main.narrow(0, shuffled, rows - shuffled)], 0)).ToArray();
         var logits = model.call(cat(indices.Select(i => images.index_select(0, i)).ToArray(), 1)).reshape(rows, Members, Classes);
         Tensor? loss = null;
         var aligned = zeros([b, Classes], device: device);

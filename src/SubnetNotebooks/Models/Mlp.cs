@@ -11,7 +11,7 @@ namespace SubnetNotebooks.Models;
 public sealed class Mlp : PrunableModel
 {
     readonly MaskedLinear[] _hidden;
-    readonly Dropout?[] _drop;
+    readonly SeededDropout?[] _drop;
     readonly MaskedLinear head;
 
     /// <summary>Builds the MLP of <paramref name="spec"/> (Widths = hidden sizes, possibly empty for a linear model).</summary>
@@ -27,7 +27,7 @@ public sealed class Mlp : PrunableModel
         var inputs = channels * height * width;
         string? inGroup = null;
         _hidden = new MaskedLinear[spec.Widths.Length];
-        _drop = new Dropout?[spec.Widths.Length];
+        _drop = new SeededDropout?[spec.Widths.Length];
         for (var i = 0; i < spec.Widths.Length; i++)
         {
             var name = $"fc{i + 1}";

@@ -14,7 +14,7 @@ namespace SubnetNotebooks.Models;
 public abstract class PrunableModel : nn.Module<Tensor, Tensor>
 {
     readonly List<MaskedLayer> _layers = [];
-    readonly List<Dropout> _dropouts = [];
+    readonly List<SeededDropout> _dropouts = [];
     IReadOnlyList<UnitGroup> _groups = [];
     bool _testTimeDropout;
 
@@ -66,12 +66,12 @@ public abstract class PrunableModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Creates and records a dropout layer of the spec's rate, or returns null when the rate is 0.</summary>
-    protected Dropout? MakeDropout()
+    protected SeededDropout? MakeDropout()
     {
         if (Spec.Dropout <= 0) return null;
         if (Spec.Dropout >= 1)
             throw new ArgumentException($"Dropout rate {Spec.Dropout} is not in [0, 1). Use e.g. 0.1 to 0.5, or 0 for none.");
-        var d = nn.Dropout(Spec.Dropout);
+        var d = new SeededDropout(Spec.Dropout);
         _dropouts.Add(d);
         return d;
     }

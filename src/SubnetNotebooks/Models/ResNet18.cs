@@ -17,7 +17,7 @@ public sealed class ResNet18 : PrunableModel
     readonly MaskedConv2d stem;
     readonly MaskedBatchNorm2d stem_bn;
     readonly ResNetBasicBlock[] _blocks;
-    readonly Dropout?[] _drop;
+    readonly SeededDropout?[] _drop;
     readonly MaskedLinear head;
 
     /// <summary>Builds ResNet-18 with the spec's four stage widths (default 64, 128, 256, 512).</summary>
@@ -43,7 +43,7 @@ public sealed class ResNet18 : PrunableModel
         register_module("stem_bn", stem_bn);
         var size = (stem.OutputHeight, stem.OutputWidth);
         _blocks = new ResNetBasicBlock[8];
-        _drop = new Dropout?[8];
+        _drop = new SeededDropout?[8];
         for (var s = 0; s < 4; s++)
             for (var b = 0; b < 2; b++)
             {

@@ -13,7 +13,7 @@ public sealed class SmallCnn : PrunableModel
     readonly MaskedConv2d[] _convs;
     readonly MaskedBatchNorm2d[] _norms;
     readonly bool[] _pool;
-    readonly Dropout?[] _drop;
+    readonly SeededDropout?[] _drop;
     readonly MaskedLinear head;
 
     /// <summary>Builds the CNN of <paramref name="spec"/> (Widths = output channels of each block, at least one).</summary>
@@ -32,7 +32,7 @@ public sealed class SmallCnn : PrunableModel
         _convs = new MaskedConv2d[n];
         _norms = new MaskedBatchNorm2d[n];
         _pool = new bool[n];
-        _drop = new Dropout?[n];
+        _drop = new SeededDropout?[n];
         var (h, w) = (height, width);
         var inputs = channels;
         string? inGroup = null;

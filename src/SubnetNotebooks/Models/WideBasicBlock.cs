@@ -14,7 +14,7 @@ public sealed class WideBasicBlock : nn.Module<Tensor, Tensor>
     readonly MaskedBatchNorm2d bn1;
     readonly MaskedConv2d conv1;
     readonly MaskedBatchNorm2d bn2;
-    readonly Dropout? drop;
+    readonly SeededDropout? drop;
     readonly MaskedConv2d conv2;
     readonly MaskedConv2d? shortcut;
 
@@ -31,7 +31,7 @@ public sealed class WideBasicBlock : nn.Module<Tensor, Tensor>
     /// <param name="outStream">group of the outgoing stream</param>
     /// <param name="dropout">dropout between the two convolutions, or null</param>
     public WideBasicBlock(string path, int inputs, int mid, int outputs, int stride, bool projection, (int H, int W) inputSize,
-        string inStream, string midGroup, string outStream, Dropout? dropout) : base(nameof(WideBasicBlock))
+        string inStream, string midGroup, string outStream, SeededDropout? dropout) : base(nameof(WideBasicBlock))
     {
         bn1 = new MaskedBatchNorm2d($"{path}.bn1", inputs, inStream);
         conv1 = new MaskedConv2d($"{path}.conv1", inputs, mid, 3, stride, 1, inputSize, midGroup, inStream, kaimingFanOut: true);

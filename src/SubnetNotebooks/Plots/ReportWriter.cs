@@ -94,8 +94,7 @@ public sealed class ReportWriter
     /// <summary>Writes the page to <paramref name="path"/> as UTF-8 with a byte-order mark (creating folders).</summary>
     public void Save(string path)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        File.WriteAllText(path, ToHtml(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        var html = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
+        SubnetNotebooks.Training.AtomicFile.Write(path, stream => { stream.Write(html.GetPreamble()); stream.Write(html.GetBytes(ToHtml())); });
     }
 }

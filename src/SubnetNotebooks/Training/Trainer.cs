@@ -11,7 +11,7 @@ public sealed record TrainingResult(IReadOnlyList<EpochProgress> History, double
 /// <summary>
 /// Trains one classifier with SGD + momentum + weight decay, a learning-rate schedule and optional
 /// label smoothing. Reports progress per batch and per epoch, writes a checkpoint every epoch and
-/// resumes from it, and stops with <see cref="TrainingDivergedException"/> on a NaN or infinite loss
+/// resumes from it (holding the run's <see cref="TrainingLock"/> so no other process writes it meanwhile), and stops with <see cref="TrainingDivergedException"/> on a NaN or infinite loss
 /// (the last good checkpoint stays).
 /// </summary>
 public static class Trainer
@@ -118,6 +118,9 @@ public static class Trainer
         CancellationToken cancellation)
     {
         options.Validate(run);
+        // One writer per training run: a second process on the same checkpoint folder waits here (or fails with --no-wait).
+        using var writer = checkpointFolder is null ? null
+            : TrainingLock.Acquire(System.IO.Path.Combine(checkpointFolder, TrainingLock.FileName), $"Training run {run}", cancellation: cancellation);
         using var optimizer = CreateOptimizer(model, options);
         var history = new List<EpochProgress>();
         int start = 0;
@@ -127,11 +130,13 @@ public static class Trainer
             history.AddRange(state.History);
             start = state.EpochsDone;
         }
+        else TrainingRandom.Seed(TrainingRandom.RunSeed(run));
         var total = Stopwatch.StartNew();
         int batches = options.MaxBatchesPerEpoch > 0 ? Math.Min(options.MaxBatchesPerEpoch, batchesPerEpoch) : batchesPerEpoch;
         for (int epoch = start; epoch < options.Epochs; epoch++)
         {
             double lr = options.LearningRateAt(epoch);
+            TrainingRandom.SeedEpoch(device);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             model.train();
             var clock = Stopwatch.StartNew();

@@ -69,6 +69,50 @@ public class BaselineEnsembleTests : IDisposable
         Assert.Equal(probs.data<float>().ToArray(), again.data<float>().ToArray());
     }
 
+    sealed class CancelAfterEpoch(int epoch, CancellationTokenSource source) : ITrainingObserver
+    {
+        public void OnEpoch(EpochProgress progress) { if (progress.Epoch == epoch) source.Cancel(); }
+    }
+
+    [Theory]
+    [InlineData("mimo")]
+    [InlineData("batchensemble")]
+    [InlineData("masksembles")]
+    public void ResumeFromTheMiddleOfAThreeEpochRunEqualsTheUninterruptedRun(string method)
+    {
+        var options = Options with { Epochs = 3 };
+        using var data = Data(30);
+        var test = new BatchIterator(data.Take(10), 4, Normalization.Identity(1));
+        BatchIterator Train() => new(data, 8, Normalization.Identity(1), shuffle: true, seed: 2);
+        JointEnsemble Make() => method switch
+        {
+            "mimo" => new Mimo(Spec, 1, 4, 4, Classes, options, Members, 5, inputRepetition: 0.5, batchRepetition: 2),
+            "batchensemble" => new BatchEnsemble(Recipe, options, Members, 5),
+            _ => new Masksembles(Recipe, options, Members, 5, scale: 2),
+        };
+
+        using var whole = Make();
+        whole.Fit(new EnsembleTrainingContext(Train(), null, CPU, Path.Combine(_dir, "whole")));
+        using var reference = whole.PredictMembers(test, CPU);
+
+        var folder = Path.Combine(_dir, "interrupted");
+        using (var cancel = new CancellationTokenSource())
+        using (var interrupted = Make())
+        {
+            var context = new EnsembleTrainingContext(Train(), null, CPU, folder, new CancelAfterEpoch(2, cancel), cancel.Token);
+            Assert.Throws<OperationCanceledException>(() => interrupted.Fit(context));
+        }
+        manual_seed(777); // whatever ran in between moved torch's generator
+        TrainingRandom.Seed(778);
+        using var resumed = Make();
+        resumed.Fit(new EnsembleTrainingContext(Train(), null, CPU, folder));
+        Assert.Equal(2, resumed.TrainingRuns[0].ResumedFromEpoch);
+        Assert.Equal(3, resumed.TrainingRuns[0].History.Count);
+        using var probs = resumed.PredictMembers(test, CPU);
+        Assert.Equal(reference.data<float>().ToArray(), probs.data<float>().ToArray());
+        Assert.Equal(whole.TrainingRuns[0].History[2].TrainLoss, resumed.TrainingRuns[0].History[2].TrainLoss);
+    }
+
     [Theory]
     [MemberData(nameof(MethodNames))]
     public void EvaluationForwardIsTheLogOfTheMeanMemberProbability(string method)
@@ -89,9 +133,9 @@ public class BaselineEnsembleTests : IDisposable
     {
         using var batch = Create("batchensemble");
         using var be = (BatchEnsembleNetwork)batch.CreateNetwork();
-        using var shared = Recipe(5, 0);
-        // fc1 16 -> 12, fc2 12 -> 12, head 12 -> 3: fast weights M (in + out) per layer.
-        Assert.Equal(shared.ActiveParameters() + Members * ((16 + 12) + (12 + 12) + (12 + 3)), be.Parameters);
+        // Shared MLP fc1 16 -> 12, fc2 12 -> 12, head 12 -> 3 with biases: 16*12+12 + 12*12+12 + 12*3+3 = 399;
+        // fast weights M (in + out) per layer and a bias per member and layer (M out).
+        Assert.Equal(399 + Members * ((16 + 12) + (12 + 12) + (12 + 3)) + Members * (12 + 12 + 3), be.Parameters);
         Assert.Equal(Members * 2L * (16 * 12 + 12 * 12 + 12 * 3), be.FlopsPerExample);
 
         using var mimo = Create("mimo");

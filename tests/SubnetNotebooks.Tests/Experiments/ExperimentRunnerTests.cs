@@ -115,4 +115,41 @@ public class ExperimentRunnerTests : IDisposable
         Assert.Contains("learningRate", error.Message);
         Assert.Contains("--config", error.Message);
     }
+
+    [Fact]
+    public void DivergingMethodNamesItselfKeepsTheFinishedOnesAndCanBeRerunAlone()
+    {
+        var config = Config(WriteDigits()) with { Methods = ["single", "subnet"], SubnetLearningRate = 1e12, ShiftSamples = 0 };
+        var folder = Path.Combine(_dir, "diverge");
+        var error = Assert.Throws<TrainingDivergedException>(() => ExperimentRunner.Run(config, folder));
+        Assert.Contains("Method subnet diverged", error.Message);
+        Assert.Contains("epoch 1", error.Message);
+        Assert.Contains("(single)", error.Message);
+        Assert.Contains($"--out {folder} --methods subnet", error.Message);
+        Assert.Contains("--amend", error.Message);
+        using (var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json"))))
+            Assert.Equal(["single"], metrics.RootElement.EnumerateObject().Select(p => p.Name));
+        var singleCheckpoint = Path.Combine(folder, "checkpoints", "single", Checkpoint.FileName);
+        var written = File.GetLastWriteTimeUtc(singleCheckpoint);
+
+        // Without --amend the changed learning rate is another experiment; with it only subnet trains.
+        var fixedConfig = config with { Methods = ["subnet"], SubnetLearningRate = 0.05 };
+        Assert.Throws<InvalidOperationException>(() => ExperimentRunner.Run(fixedConfig, folder));
+        var outcome = ExperimentRunner.Run(fixedConfig, folder, amend: true);
+        Assert.Equal(["subnet"], outcome.Methods.Select(m => m.Method));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(singleCheckpoint));
+        Assert.True(File.Exists(Path.Combine(folder, "config.before-amend-1.json")));
+        using var merged = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
+        Assert.Equal(["single", "subnet"], merged.RootElement.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void ZeroValidationSamplesIsRejectedBeforeTraining()
+    {
+        var config = Config(WriteDigits()) with { ValidationSamples = 0 };
+        var error = Assert.Throws<ArgumentException>(() => ExperimentRunner.Run(config, Path.Combine(_dir, "noval")));
+        Assert.Contains("validationSamples", error.Message);
+        Assert.Contains("--set validationSamples=", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "noval", "checkpoints")), "nothing was trained");
+    }
 }

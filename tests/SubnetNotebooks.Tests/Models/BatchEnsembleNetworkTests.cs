@@ -26,6 +26,27 @@ public class BatchEnsembleNetworkTests
     }
 
     [Fact]
+    public void EachMemberAddsItsOwnBias()
+    {
+        var shared = TinyModels.ByName("mlp");
+        using var network = new BatchEnsembleNetwork(shared, 2, randomSignInit: false);
+        network.eval();
+        var biases = network.MemberBiases;
+        Assert.Equal(shared.MaskedLayers.Count(l => l.IsWeightLayer && l.Bias is not null), biases.Count);
+        var (head, headBias) = biases[^1];
+        Assert.Equal(new long[] { 2, shared.Classes }, headBias.shape);
+        var shift = arange(1, shared.Classes + 1, dtype: ScalarType.Float32); // member 1's head bias: 1, 2, ..., classes
+        using (no_grad()) headBias[1].copy_(shift);
+        var (x, _) = TinyModels.Batch(shared, 4, 3);
+        using var members = network.MemberLogits(x);
+        using var plain = shared.call(x);
+        using var m0 = (members[0] - plain).abs().max();
+        Assert.True(m0.item<float>() <= 1e-6f, "member 0's biases are still 0");
+        using var m1 = (members[1] - plain - shift).abs().max();
+        Assert.True(m1.item<float>() <= 1e-5f, "member 1's logits move by exactly its head bias");
+    }
+
+    [Fact]
     public void EachMemberScalesInputsByRAndOutputsByS()
     {
         manual_seed(3);

@@ -64,4 +64,38 @@ public class MimoNetworkTests
         var sums = logits.exp().sum(1).data<float>().ToArray();
         Assert.All(sums, s => Assert.InRange(s, 1e-6f, 1.0001f));
     }
+
+    [Theory]
+    [InlineData(0.0, 2)]
+    [InlineData(0.5, 3)]
+    public void EveryHeadSeesEveryExampleBatchRepetitionTimes(double inputRepetition, int batchRepetition)
+    {
+        using var network = Build(inputRepetition, batchRepetition);
+        // Constant heads: all weights 0, head m's bias gives its logits [m, 0, 0, 0], so its log-probabilities are
+        // l_m = (m - log(e^m + 3), -log(e^m + 3), ...) for every row, whatever the input.
+        using (no_grad())
+        {
+            foreach (var p in network.parameters()) p.zero_();
+            var bias = network.Body.MaskedLayers.Last(l => l.IsWeightLayer).Bias!;
+            for (int m = 0; m < 3; m++) bias[m * 4].fill_(m);
+        }
+        manual_seed(2);
+        using var x = randn(6, 1, 3, 3);
+        using var y = randint(0, 4, [6]);
+        var (loss, aligned) = network.TrainingLoss(x, y, 0);
+        loss.Dispose();
+        // aligned[j] = sum over heads m of (times head m saw example j) * l_m / (M * R); with every count = R it is the
+        // mean of l_m over the heads, for every example j.
+        var expected = new double[4];
+        for (int m = 0; m < 3; m++)
+        {
+            double logZ = Math.Log(Math.Exp(m) + 3);
+            for (int c = 0; c < 4; c++) expected[c] += ((c == 0 ? m : 0) - logZ) / 3;
+        }
+        var values = aligned.data<float>().ToArray();
+        aligned.Dispose();
+        for (int j = 0; j < 6; j++)
+            for (int c = 0; c < 4; c++)
+                Assert.True(Math.Abs(values[j * 4 + c] - expected[c]) < 1e-5, $"example {j}, class {c}: {values[j * 4 + c]} vs {expected[c]}");
+    }
 }

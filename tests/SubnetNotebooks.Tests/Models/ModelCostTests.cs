@@ -66,4 +66,50 @@ public class ModelCostTests
         var len = Assert.Throws<ArgumentException>(() => model.ApplyMask(new MaskSet(new Dictionary<string, bool[]> { ["fc1"] = new bool[2], ["fc2"] = new bool[4] })));
         Assert.Contains("has 2 flags", len.Message);
     }
+
+    // Independent FLOP formulas (2 x multiply-adds of every convolution and linear layer, biases and BatchNorm not
+    // counted) for ResNet-18 (CIFAR stem) and WRN: conv1 of the first block of a later stage has stride 2 (padding 1:
+    // the side becomes ceil(side / 2)), as has its 1x1 projection shortcut; both run at the output positions.
+    static long Conv(int kernel, long inputs, long outputs, int side) => 2L * kernel * kernel * inputs * outputs * side * side;
+
+    /// <param name="stem">stem output width</param>
+    /// <param name="blocks">per block in order: (mid width, output width, stride)</param>
+    static long ResidualFlops(int channels, int side, int stem, (int Mid, int Out, int Stride)[] blocks, int classes)
+    {
+        long flops = Conv(3, channels, stem, side);
+        int inputs = stem;
+        foreach (var (mid, output, stride) in blocks)
+        {
+            side = stride == 2 ? (side + 1) / 2 : side;
+            flops += Conv(3, inputs, mid, side) + Conv(3, mid, output, side);
+            if (stride != 1 || inputs != output) flops += Conv(1, inputs, output, side);
+            inputs = output;
+        }
+        return flops + 2L * inputs * classes;
+    }
+
+    [Fact]
+    public void ResNet18_and_WRN_flops_match_hand_counts_with_strided_and_projection_convolutions()
+    {
+        // TinyModels.ResNet: stages [4, 4, 8, 8], 3 x 8 x 8 input, 5 classes; two blocks a stage, strides 1, 2, 2, 2.
+        using var resnet = TinyModels.ResNet();
+        var resnetBlocks = new[] { (4, 4, 1), (4, 4, 1), (4, 4, 2), (4, 4, 1), (8, 8, 2), (8, 8, 1), (8, 8, 2), (8, 8, 1) };
+        long expected = ResidualFlops(3, 8, 4, resnetBlocks, 5);
+        // Worked out: stem 13,824; stage 1 73,728; stage 2 9,728 + 9,216; stage 3 7,168 + 9,216; stage 4 2,432 + 2,304; head 80.
+        Assert.Equal(13_824 + 73_728 + 9_728 + 9_216 + 7_168 + 9_216 + 2_432 + 2_304 + 80, expected);
+        Assert.Equal(expected, resnet.FlopsPerExample());
+
+        // TinyModels.Wrn: WRN-10-1, widths 16, 16, 32, 64, one block a group, strides 1, 2, 2.
+        using var wrn = TinyModels.Wrn();
+        Assert.Equal(ResidualFlops(3, 8, 16, [(16, 16, 1), (32, 32, 2), (64, 64, 2)], 5), wrn.FlopsPerExample());
+
+        // Member 0 of a two-way stripe partition keeps half of every group: the same formula at the kept widths.
+        var mask = TinyModels.Stripe(resnet, 2, 0);
+        int Kept(string group) => mask.KeptUnits(group);
+        var kept = new List<(int, int, int)>();
+        for (int s = 0; s < 4; s++)
+            for (int b = 0; b < 2; b++)
+                kept.Add((Kept($"stage{s + 1}_{b}.mid"), Kept($"stage{s + 1}"), s > 0 && b == 0 ? 2 : 1));
+        Assert.Equal(ResidualFlops(3, 8, Kept("stage1"), kept.ToArray(), 5), resnet.FlopsPerExample(mask));
+    }
 }
