@@ -14,6 +14,16 @@ dotnet run --project src/SubnetNotebooks.Cli -c Release --no-build -- reproduce 
 for f in config.json metrics.json metrics.csv report.html predictions/labels.npy predictions/subnet.npy checkpoints/subnet/parent/last.ckpt; do
   [ -f "$smoke/$f" ] || { echo "subnet reproduce --profile smoke did not write $f" >&2; exit 1; }
 done
+# Two seeds with the equal-budget rows: a run folder per seed and the mean ± std summary beside them.
+seeds="$(mktemp -d)/seeds"
+seeded_methods="single mcdropout deep subnet subnet-budget deep-budget"
+dotnet run --project src/SubnetNotebooks.Cli -c Release --no-build -- reproduce --profile smoke --seeds 0,1 --methods "${seeded_methods// /,}" --out "$seeds"
+for f in summary.json summary.csv summary.md report.html seed0/metrics.json seed1/metrics.json seed1/checkpoints/subnet-budget/budget.json; do
+  [ -f "$seeds/$f" ] || { echo "subnet reproduce --seeds 0,1 did not write $f" >&2; exit 1; }
+done
+for m in $seeded_methods; do
+  grep -q "^| $m | 2 | [0-9.]* ± [0-9.]* |" "$seeds/summary.md" || { echo "summary.md has no mean ± std row for $m" >&2; exit 1; }
+done
 # A real Jupyter client: nbconvert executes a notebook with the .NET kernel and the chart output is checked.
 scripts/jupyter-kernel.sh check "$(mktemp -d)/jupyter-check"
 # A real Slurm: a one-node cluster on loopback runs a smoke sweep and a requeued task (needs root, as in CI).

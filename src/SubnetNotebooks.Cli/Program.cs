@@ -16,7 +16,8 @@ app.Configure(config =>
     config.AddCommand<ReproduceCommand>("reproduce")
         .WithDescription("Train and evaluate single, MC dropout, deep ensemble and subnetwork ensemble; write the run folder (config, metrics, predictions, checkpoints, report).")
         .WithExample("reproduce", "--profile", "smoke")
-        .WithExample("reproduce", "--dataset", "fashion-mnist", "--members", "4", "--methods", "single,mcdropout,deep,subnet", "--seed", "1", "--out", "runs/fm-seed1");
+        .WithExample("reproduce", "--dataset", "fashion-mnist", "--members", "4", "--methods", "single,mcdropout,deep,subnet", "--seed", "1", "--out", "runs/fm-seed1")
+        .WithExample("reproduce", "--profile", "cpu-cnn", "--seeds", "0,1,2", "--out", "runs/cpu-cnn");
     config.AddCommand<SweepCommand>("sweep")
         .WithDescription("Expand a study (grid x seeds x methods) into jobs and run them: a pool of local worker processes (one per GPU) or Slurm job arrays; --status DIR shows each job.")
         .WithExample("sweep", "--profile", "smoke", "--seeds", "0,1", "--methods", "single,subnet", "--out", "runs/sweep", "--engine", "local", "--slots", "2")

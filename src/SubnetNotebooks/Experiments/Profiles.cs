@@ -23,6 +23,7 @@ public static class Profiles
             "smoke" => Smoke,
             "cpu" => Cpu,
             "paper" => Paper,
+            "cpu-cnn" => CpuCnn,
             _ => throw new ArgumentException($"Unknown profile '{name}': use one of {string.Join(", ", Names)} (--profile or {EnvironmentVariable})."),
         };
     }
@@ -48,6 +49,27 @@ public static class Profiles
         ValidationSamples = 5000,
         Model = "mlp", Widths = [512, 512], Dropout = 0.2, Members = 4,
         Epochs = 30, ParentEpochs = 30, SubnetEpochs = 30, BatchSize = 128, LearningRate = 0.05,
+    };
+
+    /// <summary>
+    /// The convolutional evidence on 2 cores: full Fashion-MNIST, SmallCnn 16-32-64 (24,058 parameters; each of the M = 4
+    /// subnetworks 4-8-16, trained fused as one grouped network), baselines 8 epochs, parent 4, subnetworks 8, and the
+    /// equal-budget rows (subnet-budget, deep-budget: 4 members x 2 epochs). Sizing: DESIGN.md's idle figure for a CNN
+    /// 32-64-128 on 28x28 (146 ms a step on 2 threads, batch 128) scaled by the kit's short timings of 15 steps on 2 threads
+    /// (dense 16-32-64 at 0.70x the CPU time of 32-64-128 a step; its 4 fused members at 1.0-1.8x a parent step), taken
+    /// while about 35 other jobs loaded the 2 cores (wall times of 2.5-5 s a step there, so only the ratios were used):
+    /// about 50-100 ms a step, 21-44 s an epoch of 430 steps. The six methods train about 78 parent-epoch equivalents
+    /// (single 8, mcdropout 8, deep 32, deep-budget 8, subnet 4 + 8 fused, subnet-budget about 8), 27 minutes a seed at
+    /// 21 s an epoch; re-time first on an idle machine (subnet bench --only b --model smallcnn --widths 16,32,64) and lower
+    /// epochs to 6 (parent 3) when an epoch takes over 22 s. With the cosine schedule the loss flattens in the last epochs.
+    /// </summary>
+    public static ExperimentConfig CpuCnn => new()
+    {
+        Profile = "cpu-cnn", Dataset = "fashion-mnist", OodDataset = "mnist",
+        ValidationSamples = 5000, ShiftSamples = 1000,
+        Model = "smallcnn", Widths = [16, 32, 64], Dropout = 0.1, Members = 4,
+        Epochs = 8, ParentEpochs = 4, SubnetEpochs = 8, BatchSize = 128, LearningRate = 0.05,
+        Methods = ["single", "mcdropout", "deep", "subnet", "subnet-budget", "deep-budget"],
     };
 
     /// <summary>CIFAR-10, ResNet-18 (CIFAR stem), M = 4, the usual 200-epoch SGD recipe with augmentation; for CUDA machines.</summary>
