@@ -14,11 +14,12 @@ public interface IExperimentObserver : ITrainingObserver
 
 /// <summary>What one method produced: its evaluation, cost, training runs and, when measured, its quality under shift.</summary>
 /// <param name="PeakMemoryBytes">the process's peak resident memory when the method was evaluated (0: not measured)</param>
+/// <param name="Execution">how a subnetwork ensemble's members trained (and what auto timed); null for other methods</param>
 public sealed record MethodOutcome(string Method, int Members, EvaluationReport Report, long Parameters, long FlopsPerExample,
     double TrainingSeconds, double InferenceSeconds, IReadOnlyList<TrainingResult> TrainingRuns, ShiftReport? Shift = null,
-    long PeakMemoryBytes = 0)
+    long PeakMemoryBytes = 0, ExecutionChoice? Execution = null)
 {
-    /// <summary>Every metric as flat keys, plus cost.* and shift.* keys.</summary>
+    /// <summary>Every metric as flat keys, plus cost.* (cost.execution.* for a subnetwork ensemble) and shift.* keys.</summary>
     public IReadOnlyDictionary<string, double> Flatten()
     {
         var all = new Dictionary<string, double>(Report.Flatten())
@@ -30,6 +31,7 @@ public sealed record MethodOutcome(string Method, int Members, EvaluationReport 
             ["cost.inference_seconds"] = InferenceSeconds,
         };
         if (PeakMemoryBytes > 0) all["cost.peak_memory_bytes"] = PeakMemoryBytes;
+        Execution?.AddTo(all);
         Shift?.AddTo(all);
         return all;
     }
@@ -98,7 +100,8 @@ public static class ExperimentRunner
             ? ShiftEvaluation.Measure(ensemble, data.Test, data.Normalization, Math.Max(config.BatchSize, 256), device, config.ShiftSamples, seed: config.Seed)
             : null;
         var outcome = new MethodOutcome(ensemble.Method, ensemble.Members, report, ensemble.Parameters, ensemble.FlopsPerExample,
-            ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns.ToArray(), shift, CostMeasurement.PeakMemoryBytes());
+            ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns.ToArray(), shift, CostMeasurement.PeakMemoryBytes(),
+            (ensemble as SubnetworkEnsemble)?.ExecutionChoice);
         return (outcome, test);
     }
 }
