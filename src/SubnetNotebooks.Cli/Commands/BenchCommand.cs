@@ -15,7 +15,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--only <IDS>")]
-        [Description("Figures to run, comma-separated: a (masked step), b (training cost), c (inference), d (PyTorch), e (memory), f (data pipeline), i (CIFAR pipeline / ResNet-18). Default: all.")]
+        [Description("Figures to run, comma-separated: a (masked step), b (training cost), c (inference), d (PyTorch), e (memory), f (data pipeline), g (fused ResNet-18 / parent), h (fused / thin ResNet-18 members), i (CIFAR pipeline / ResNet-18), j (fused WRN / parent), k (fused MLP / dense). Default: all.")]
         public string? Only { get; init; }
 
         [CommandOption("--repetitions <N>")]
@@ -35,11 +35,11 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         public int? Threads { get; init; }
 
         [CommandOption("--model <KIND>")]
-        [Description("Model of figures a, b, c, e, f: mlp (default, 784-512-512-10) or smallcnn.")]
+        [Description("Model of figures a, b, c, e, f: mlp (default, 784-512-512-10), smallcnn or resnet18.")]
         public string? Model { get; init; }
 
         [CommandOption("--widths <LIST>")]
-        [Description("Widths of that model, comma-separated (default 512,512 for mlp, 32,64,128 for smallcnn).")]
+        [Description("Widths of that model, comma-separated (default 512,512 for mlp, 32,64,128 for smallcnn, 16,32,64,128 for resnet18).")]
         public string? Widths { get; init; }
 
         [CommandOption("--python <PATH>")]
@@ -64,7 +64,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
             Threads = settings.Threads ?? defaults.Threads,
             Model = model,
             Widths = settings.Widths is { } w ? w.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray()
-                : model == "smallcnn" ? defaults.CnnWidths : defaults.Widths,
+                : model switch { "smallcnn" => defaults.CnnWidths, "resnet18" => [16, 32, 64, 128], _ => defaults.Widths },
             Python = settings.Python ?? defaults.Python,
         };
         bench.Validate();
@@ -85,12 +85,22 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         AnsiConsole.Write(table);
         foreach (var f in figures.Where(f => f.Notes.Length > 0))
             AnsiConsole.MarkupLineInterpolated($"[grey]{f.Id}: {f.Notes}[/]");
-        AnsiConsole.MarkupLineInterpolated($"[grey]{Environment.ProcessorCount} logical CPUs, {bench.Threads} libtorch threads; every ratio measured side by side in this run (medians).[/]");
+        AnsiConsole.MarkupLineInterpolated($"[grey]{Machine()}, {Environment.ProcessorCount} logical CPUs, {bench.Threads} libtorch threads; every ratio measured side by side in this run (medians).[/]");
+        AnsiConsole.MarkupLineInterpolated($"[grey]command: subnet {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}[/]");
         if (settings.Markdown is { } path)
         {
             File.WriteAllText(path, BenchmarkTable.Markdown(figures));
             AnsiConsole.MarkupLineInterpolated($"Markdown table written to {path}");
         }
         return 0;
+    }
+
+    /// <summary>The CPU model (from /proc/cpuinfo where there is one) and the operating system.</summary>
+    static string Machine()
+    {
+        var cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim()
+            : null;
+        return $"{cpu ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString()}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
     }
 }

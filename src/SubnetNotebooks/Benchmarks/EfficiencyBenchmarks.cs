@@ -14,12 +14,13 @@ namespace SubnetNotebooks.Benchmarks;
 /// The efficiency claims of the paper as ratios measured side by side in one process on synthetic Fashion-MNIST shaped
 /// data: (a) masked / dense training step, (b) subnetwork-ensemble / MC-dropout training cost, (c) subnetwork-ensemble
 /// inference / one dense forward pass, (d) the kit's SmallCnn step / PyTorch's, (e) resident memory after the last / the
-/// first epoch, (f) data-pipeline / training-step throughput, (i) the CIFAR pipeline / ResNet-18 training (<see cref="PipelineBenchmark"/>).
+/// first epoch, (f) data-pipeline / training-step throughput, (i) the CIFAR pipeline / ResNet-18 training (<see cref="PipelineBenchmark"/>);
+/// (g, h, j, k) fused subnetworks, see <see cref="FusedBenchmarks"/>.
 /// </summary>
 public sealed class EfficiencyBenchmarks(BenchmarkSettings settings)
 {
     /// <summary>Every figure id in order.</summary>
-    public static readonly string[] Ids = ["a", "b", "c", "d", "e", "f", "i"];
+    public static readonly string[] Ids = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"];
     const int Classes = 10;
     static readonly Normalization FashionMnist = new([0.2860f], [0.3530f]);
 
@@ -29,6 +30,7 @@ public sealed class EfficiencyBenchmarks(BenchmarkSettings settings)
         settings.Validate();
         TorchRuntime.Ensure();
         TorchRuntime.SetThreads(settings.Threads);
+        var fused = new FusedBenchmarks(settings);
         foreach (var id in Ids.Where(settings.Figures.Contains))
         {
             status?.Invoke(id);
@@ -39,6 +41,10 @@ public sealed class EfficiencyBenchmarks(BenchmarkSettings settings)
                 "c" => Inference(),
                 "d" => PyTorchStep(),
                 "e" => Memory(),
+                "g" => fused.ResNetFusedVsParent(),
+                "h" => fused.ResNetFusedVsThin(),
+                "j" => fused.WideResNetFusedVsParent(),
+                "k" => fused.MlpFusedVsDense(),
                 "i" => new PipelineBenchmark(settings).Run(),
                 _ => Pipeline(),
             };

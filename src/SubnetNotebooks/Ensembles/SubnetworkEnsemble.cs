@@ -13,11 +13,11 @@ namespace SubnetNotebooks.Ensembles;
 /// <param name="Strategy">how the ranking is split into M disjoint groups</param>
 /// <param name="Granularity">unit masks (structured, compactable) or weight masks</param>
 /// <param name="Inherit">members start from the parent's weights (true) or are re-initialised</param>
-/// <param name="Execution">fused grouped network (default), thin dense networks one by one, or masked full networks; same outputs</param>
+/// <param name="Execution">auto (default: the fastest of the fused formulations and compact, timed on the run's device), a fused grouped network, thin dense networks one by one, or masked full networks; same outputs</param>
 /// <param name="TaylorBatches">batches of gradient used by the Taylor criterion</param>
 public sealed record SubnetworkSettings(int Members, PruningCriterion Criterion = PruningCriterion.Magnitude,
     PartitionStrategy Strategy = PartitionStrategy.RoundRobin, MaskGranularity Granularity = MaskGranularity.Unit,
-    bool Inherit = true, SubnetworkExecution Execution = SubnetworkExecution.Fused, int TaylorBatches = 8);
+    bool Inherit = true, SubnetworkExecution Execution = SubnetworkExecution.Auto, int TaylorBatches = 8);
 
 /// <summary>
 /// The paper's method: train a parent, score its units with a pruning criterion, partition them into
@@ -44,8 +44,10 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     public IReadOnlyList<PrunableModel> MemberModels => _members;
     /// <summary>The grouped network that trained and runs the members when <see cref="Execution"/> is fused; else null.</summary>
     public FusedSubnetworks? Fused => _fused;
-    /// <summary>The execution actually used by the last <see cref="FitMembers"/> (the requested one, or its fallback).</summary>
+    /// <summary>The execution actually used by the last <see cref="FitMembers"/> (the requested one, its fallback, or auto's choice).</summary>
     public SubnetworkExecution Execution { get; private set; } = settings.Execution;
+    /// <summary>The execution used by the last <see cref="FitMembers"/> and, when auto chose it, every candidate's step time.</summary>
+    public ExecutionChoice? ExecutionChoice { get; private set; }
 
     /// <summary>Seed of subnetwork <paramref name="k"/>: its batch order and, when re-initialised, its weights.</summary>
     public static long MemberSeed(long seed, int k) => seed * 7919 + 53 * (k + 1) + 1;
@@ -86,20 +88,21 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
         var partition = Partition ?? Split(context);
         DisposeMembers();
         var unit = settings.Granularity == MaskGranularity.Unit;
-        Execution = settings.Execution == SubnetworkExecution.Masked || !unit ? SubnetworkExecution.Masked : settings.Execution;
+        var masked = settings.Execution == SubnetworkExecution.Masked || !unit;
         for (int k = 0; k < settings.Members; k++)
         {
-            var member = BuildMember(partition.MaskFor(k), k, compact: Execution != SubnetworkExecution.Masked);
+            var member = BuildMember(partition.MaskFor(k), k, compact: !masked);
             member.to(context.Device);
             _members.Add(member);
         }
-        if (Execution == SubnetworkExecution.Fused && FusedSubnetworks.WhyNotFusable(_members) is not null)
-            Execution = SubnetworkExecution.Compact;
         var trains = Enumerable.Range(0, settings.Members).Select(k => new BatchIterator(context.Train.Data, context.Train.BatchSize,
             context.Train.Normalization, shuffle: true, seed: MemberSeed(seed, k), augment: context.Train.Augment, dropLast: context.Train.DropLast)).ToArray();
-        if (Execution == SubnetworkExecution.Fused)
+        ExecutionChoice = masked ? new(SubnetworkExecution.Masked, new Dictionary<SubnetworkExecution, double>()) : ChooseExecution(context, trains);
+        Execution = ExecutionChoice.Used;
+        if (Execution is SubnetworkExecution.Fused or SubnetworkExecution.FusedUnfold)
         {
             _fused = FusedSubnetworks.Fuse(_members);
+            _fused.Formulation = Execution == SubnetworkExecution.FusedUnfold ? ConvolutionFormulation.UnfoldMatmul : ConvolutionFormulation.Grouped;
             var run = $"{Method}/fused";
             _runs.Add(Trainer.FitMembers(_fused, trains, memberOptions, context.Device, run, context.CheckpointFor(run), context.Observer,
                 context.Validation, context.Cancellation));
@@ -113,6 +116,23 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
             _runs.Add(Trainer.Fit(_members[k], trains[k], memberOptions, context.Device, run, context.CheckpointFor(run), context.Observer,
                 context.Validation, context.Cancellation));
         }
+    }
+
+    /// <summary>
+    /// The execution of the compacted members: the requested one (fused falls back to compact when the members cannot be
+    /// fused), or for auto the fastest candidate timed; a run with a checkpoint resumes in the execution that wrote it.
+    /// </summary>
+    ExecutionChoice ChooseExecution(EnsembleTrainingContext context, BatchIterator[] trains)
+    {
+        var none = new Dictionary<SubnetworkExecution, double>();
+        bool fusable = FusedSubnetworks.WhyNotFusable(_members) is null;
+        if (!fusable || settings.Execution == SubnetworkExecution.Compact) return new(SubnetworkExecution.Compact, none);
+        if (settings.Execution != SubnetworkExecution.Auto) return new(settings.Execution, none);
+        if (Checkpoint.Exists(context.CheckpointFor($"{Method}/1"))) return new(SubnetworkExecution.Compact, none);
+        var candidates = new List<SubnetworkExecution> { SubnetworkExecution.Fused };
+        if (_members[0] is not Mlp) candidates.Add(SubnetworkExecution.FusedUnfold);
+        if (!Checkpoint.Exists(context.CheckpointFor($"{Method}/fused"))) candidates.Add(SubnetworkExecution.Compact);
+        return ExecutionChoice.Measure(_members, trains, memberOptions, context.Device, candidates);
     }
 
     /// <summary>Subnetwork <paramref name="k"/> before training: the parent's (or fresh) weights under its mask, compacted when asked.</summary>

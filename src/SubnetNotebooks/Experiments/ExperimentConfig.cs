@@ -93,8 +93,12 @@ public sealed record ExperimentConfig
     public string Granularity { get; init; } = "unit";
     /// <summary>Subnetworks start from the parent's weights (true) or are re-initialised (false).</summary>
     public bool Inherit { get; init; } = true;
-    /// <summary>How subnetworks train and run: fused (one grouped network, all members per pass), compact (thin networks one by one) or masked.</summary>
-    public string Execution { get; init; } = "fused";
+    /// <summary>
+    /// How subnetworks train and run: auto (default: a few training steps of fused, fused-unfold and compact timed on the
+    /// run's device, the fastest kept; recorded as cost.execution.* in metrics.json), fused (one grouped network, all members
+    /// per pass, grouped convolutions), fused-unfold (the same with unfold + batched matmul), compact (thin networks one by one) or masked.
+    /// </summary>
+    public string Execution { get; init; } = "auto";
 
     /// <summary>Masksembles scale s in [1, 6]: 1 gives identical masks, larger values less overlap between members.</summary>
     public double MasksemblesScale { get; init; } = 2;

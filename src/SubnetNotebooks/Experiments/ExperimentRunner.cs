@@ -15,12 +15,13 @@ public interface IExperimentObserver : ITrainingObserver
 /// <summary>What one method produced: its evaluation, cost, training runs and, when measured, its quality under shift.</summary>
 /// <param name="PeakMemoryBytes">peak resident memory of the process while this method trained and was evaluated (VmHWM reset at the
 /// method's start; it includes what the process already held, e.g. the data; 0: not measured)</param>
+/// <param name="Execution">how a subnetwork ensemble's members trained (and what auto timed); null for other methods</param>
 /// <param name="Budget">budget.* metrics of a method trained to a measured budget (subnet-budget), else null</param>
 public sealed record MethodOutcome(string Method, int Members, EvaluationReport Report, long Parameters, long FlopsPerExample,
     double TrainingSeconds, double InferenceSeconds, IReadOnlyList<TrainingResult> TrainingRuns, ShiftReport? Shift = null,
-    long PeakMemoryBytes = 0, IReadOnlyDictionary<string, double>? Budget = null)
+    long PeakMemoryBytes = 0, IReadOnlyDictionary<string, double>? Budget = null, ExecutionChoice? Execution = null)
 {
-    /// <summary>Every metric as flat keys, plus cost.*, shift.* and budget.* keys.</summary>
+    /// <summary>Every metric as flat keys, plus cost.* (cost.execution.* for a subnetwork ensemble), shift.* and budget.* keys.</summary>
     public IReadOnlyDictionary<string, double> Flatten()
     {
         var all = new Dictionary<string, double>(Report.Flatten())
@@ -32,6 +33,7 @@ public sealed record MethodOutcome(string Method, int Members, EvaluationReport 
             ["cost.inference_seconds"] = InferenceSeconds,
         };
         if (PeakMemoryBytes > 0) all["cost.peak_memory_bytes"] = PeakMemoryBytes;
+        Execution?.AddTo(all);
         Shift?.AddTo(all);
         foreach (var (key, value) in Budget ?? new Dictionary<string, double>()) all[key] = value;
         return all;
@@ -120,7 +122,7 @@ public static class ExperimentRunner
             : null;
         var outcome = new MethodOutcome(ensemble.Method, ensemble.Members, report, ensemble.Parameters, ensemble.FlopsPerExample,
             ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns.ToArray(), shift, CostMeasurement.PeakMemoryBytes(),
-            (ensemble as IBudgetedEnsemble)?.BudgetMetrics);
+            (ensemble as IBudgetedEnsemble)?.BudgetMetrics, (ensemble as SubnetworkEnsemble)?.ExecutionChoice);
         return (outcome, test);
     }
 }

@@ -32,7 +32,7 @@ public sealed class FusedSmallCnn : FusedSubnetworks
         {
             var c = GroupWidths[$"conv{i + 1}"];
             _convs[i] = new GroupedConv2d(members, inputs, c, 3, 1, 1);
-            _norms[i] = nn.BatchNorm2d(members * c, eps: 1e-5, momentum: 0.1);
+            _norms[i] = MemberBatchNorm(members, c);
             register_module($"conv{i + 1}", _convs[i]);
             register_module($"bn{i + 1}", _norms[i]);
             _pool[i] = h >= 2 && w >= 2;
@@ -53,15 +53,13 @@ public sealed class FusedSmallCnn : FusedSubnetworks
     /// <returns>[M, batch, classes] logits</returns>
     public override Tensor forward(Tensor input)
     {
-        // Per-member batches become member-major channel blocks: [M, B, C, H, W] -> [B, M * C, H, W].
-        var x = IsShared(input) ? input : input.transpose(0, 1).reshape(input.shape[1], Members * Channels, input.shape[3], input.shape[4]);
+        var x = MemberChannels(input);
         for (int i = 0; i < _convs.Length; i++)
         {
             x = nn.functional.relu(_norms[i].call(_convs[i].call(x)));
             if (_pool[i]) x = nn.functional.max_pool2d(x, [2, 2]);
             if (_drop[i] is { } d) x = d.call(x);
         }
-        var pooled = x.mean([2, 3]);
-        return head.call(pooled.view(pooled.shape[0], Members, -1).transpose(0, 1));
+        return PooledHead(head, x);
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Models;
@@ -46,13 +47,14 @@ public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Why <paramref name="members"/> cannot be fused, or null when they can: they must be unmasked thin models of a
-    /// supported family (mlp, smallcnn) with identical group widths (an even split, e.g. widths divisible by M).
+    /// supported family (mlp, smallcnn, resnet18, wrn) with identical group widths (an even split, e.g. widths divisible by M).
     /// </summary>
     public static string? WhyNotFusable(IReadOnlyList<PrunableModel> members)
     {
         if (members.Count == 0) return "there are no members";
         var first = members[0];
-        if (first is not (Mlp or SmallCnn)) return $"fused execution supports mlp and smallcnn members, not {first.Spec.Kind}";
+        if (first is not (Mlp or SmallCnn or ResNet18 or WideResNet))
+            return $"fused execution supports mlp, smallcnn, resnet18 and wrn members, not {first.Spec.Kind}";
         foreach (var m in members)
         {
             if (m.GetType() != first.GetType()) return "the members are of different families";
@@ -78,6 +80,8 @@ public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
         {
             Mlp mlp => new FusedMlp(mlp, members.Count),
             SmallCnn cnn => new FusedSmallCnn(cnn, members.Count),
+            ResNet18 resnet => new FusedResNet18(resnet, members.Count),
+            WideResNet wrn => new FusedWideResNet(wrn, members.Count),
             _ => throw new InvalidOperationException("unreachable: WhyNotFusable accepted an unsupported family"),
         };
         fused.to(members[0].MaskedLayers[0].Weight.device);
@@ -85,6 +89,16 @@ public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
         fused.train(members[0].training);
         return fused;
     }
+
+    /// <summary>How the grouped convolutions compute (same outputs either way); setting it sets every <see cref="GroupedConv2d"/>.</summary>
+    public ConvolutionFormulation Formulation
+    {
+        get => modules().OfType<GroupedConv2d>().FirstOrDefault()?.Formulation ?? ConvolutionFormulation.Grouped;
+        set { foreach (var conv in modules().OfType<GroupedConv2d>()) conv.Formulation = value; }
+    }
+
+    /// <summary>True when the network has convolutions, i.e. when <see cref="Formulation"/> matters.</summary>
+    public bool HasConvolutions => modules().OfType<GroupedConv2d>().Any();
 
     /// <summary>Copies every member's parameters and buffers into its slice of the fused network.</summary>
     public void CopyFrom(IReadOnlyList<PrunableModel> members) => Transfer(members, intoFused: true);
@@ -119,6 +133,30 @@ public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
                 else own.copy_(slice.view(own.shape));
             }
         }
+    }
+
+    /// <summary>BatchNorm over the M * C member-major channels of M members of C channels each (eps 1e-5, momentum 0.1, as the members').</summary>
+    public static BatchNorm2d MemberBatchNorm(int members, int channels) => nn.BatchNorm2d((long)members * channels, eps: 1e-5, momentum: 0.1);
+
+    /// <summary>The masked layer at <paramref name="path"/> of a thin member (its widths size the fused layer).</summary>
+    protected static MaskedLayer LayerOf(PrunableModel member, string path) =>
+        member.MaskedLayers.FirstOrDefault(l => l.Path == path)
+        ?? throw new ArgumentException($"{member.Spec.Kind} member has no layer '{path}'; fused {member.Spec.Kind} expects the kit's {member.GetType().Name} layout.");
+
+    /// <summary>The input as channels: a shared batch stays [batch, C, H, W]; per-member batches become member-major channel blocks.</summary>
+    /// <param name="input">[batch, C, H, W] or [M, batch, C, H, W]</param>
+    /// <returns>[batch, C, H, W] or [batch, M * C, H, W]</returns>
+    protected Tensor MemberChannels(Tensor input) =>
+        IsShared(input) ? input : input.transpose(0, 1).reshape(input.shape[1], Members * Channels, input.shape[3], input.shape[4]);
+
+    /// <summary>Global average pooling of member-major channels, then every member's head on its own features.</summary>
+    /// <param name="head">the grouped head</param>
+    /// <param name="features">[batch, M * C, H, W]</param>
+    /// <returns>[M, batch, classes] logits</returns>
+    protected Tensor PooledHead(GroupedLinear head, Tensor features)
+    {
+        var pooled = features.mean([2, 3]);
+        return head.call(pooled.view(pooled.shape[0], Members, -1).transpose(0, 1));
     }
 
     /// <summary>Turns the input into per-member form: a shared batch stays [batch, ...], per-member batches are checked.</summary>

@@ -60,7 +60,9 @@ public class BenchmarkHarnessTests
     {
         var e = Assert.Throws<ArgumentException>(() => new BenchmarkSettings { Figures = ["z"] }.Validate());
         Assert.Contains("--only", e.Message);
-        var m = Assert.Throws<ArgumentException>(() => new BenchmarkSettings { Model = "resnet18" }.Validate());
-        Assert.Contains("mlp or smallcnn", m.Message);
+        var m = Assert.Throws<ArgumentException>(() => new BenchmarkSettings { Model = "wrn" }.Validate());
+        Assert.Contains("mlp, smallcnn or resnet18", m.Message);
+        var c = Assert.Throws<ArgumentException>(() => new BenchmarkSettings { ConvolutionRepetitions = 0 }.Validate());
+        Assert.Contains("repetitions", c.Message);
     }
 }

@@ -53,4 +53,45 @@ public class SubnetworkExecutionTests
         Assert.Equal(SubnetworkExecution.Compact, ensemble.Execution);
         Assert.Null(ensemble.Fused);
     }
+
+    /// <summary>A subnetwork ensemble of two tiny ResNet-18 [4, 4, 8, 8] members with dropout 0.2 (so training draws random numbers).</summary>
+    static SubnetworkEnsemble ResNetEnsemble(SubnetworkExecution execution)
+    {
+        ModelRecipe recipe = (seed, dropout) => { manual_seed(seed); return ModelFactory.Create(new ModelSpec("resnet18", [4, 4, 8, 8], dropout), 3, 8, 8, 3); };
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 8, LearningRate = 0.05, Momentum = 0.9 };
+        return new SubnetworkEnsemble(recipe, options, options, new SubnetworkSettings(2, Execution: execution), seed: 4, parentDropout: 0.2);
+    }
+
+    [Fact]
+    public void AutoTimesEveryCandidateKeepsTheFastestAndTrainsLikeThatChoiceForced()
+    {
+        manual_seed(44);
+        using var train = new ImageDataset("noise", randint(0, 256, [16, 3, 8, 8]).to(ScalarType.Byte), randint(0, 3, [16]), 3);
+        var context = new EnsembleTrainingContext(new BatchIterator(train, 8, Normalization.Identity(3), shuffle: true, seed: 5), null, CPU);
+        using var auto = ResNetEnsemble(SubnetworkExecution.Auto);
+        manual_seed(45);
+        auto.Fit(context);
+        var choice = auto.ExecutionChoice!;
+        Assert.Equal([SubnetworkExecution.Fused, SubnetworkExecution.FusedUnfold, SubnetworkExecution.Compact], choice.StepSeconds.Keys.Order());
+        Assert.All(choice.StepSeconds.Values, t => Assert.True(t > 0));
+        Assert.Equal(choice.StepSeconds.MinBy(kv => kv.Value).Key, choice.Used);
+        Assert.Equal(choice.Used, auto.Execution);
+        var keys = new Dictionary<string, double>();
+        choice.AddTo(keys);
+        Assert.Equal(1, keys[$"cost.execution.{ExecutionChoice.NameOf(choice.Used)}"]);
+        Assert.Equal(1, keys["cost.execution.timed"]);
+        Assert.Equal(choice.StepSeconds[SubnetworkExecution.FusedUnfold] * 1000, keys["cost.execution.fused-unfold.step_ms"]);
+
+        using var forced = ResNetEnsemble(choice.Used);
+        manual_seed(45);
+        forced.Fit(context);
+        Assert.Equal(choice.Used, forced.Execution);
+        Assert.Empty(forced.ExecutionChoice!.StepSeconds);
+        for (int k = 0; k < 2; k++)
+        {
+            var a = auto.MemberModels[k].state_dict();
+            foreach (var (name, t) in forced.MemberModels[k].state_dict())
+                Assert.True(t.equal(a[name]).all().item<bool>(), $"member {k + 1} {name}: the auto run differs from the forced {choice.Used} run");
+        }
+    }
 }

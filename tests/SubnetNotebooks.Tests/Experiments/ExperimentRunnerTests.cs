@@ -18,6 +18,7 @@ public class ExperimentRunnerTests : IDisposable
     {
         Dataset = "digits", OodDataset = "", DataDir = dataDir, TrainSamples = 0, TestSamples = 0, ValidationSamples = 200,
         ShiftSamples = 50, Widths = [32, 32], Members = 2, Epochs = 2, ParentEpochs = 2, SubnetEpochs = 2, BatchSize = 32, LearningRate = 0.05, Seed = 3,
+        Execution = "fused", // forced: auto's choice depends on timing, and these tests follow the fused checkpoint
     };
 
     sealed class CancelAt(string run, int epoch, CancellationTokenSource source) : IExperimentObserver
@@ -63,6 +64,9 @@ public class ExperimentRunnerTests : IDisposable
                          "cost.peak_memory_bytes", "shift.gaussian_noise.5.accuracy", "shift.mean.3.nll" })
                 Assert.True(row.TryGetProperty(key, out _), $"{method}.{key}");
         }
+        var subnetRow = metrics.RootElement.GetProperty("subnet");
+        Assert.Equal(1, subnetRow.GetProperty("cost.execution.fused").GetDouble());
+        Assert.Equal(0, subnetRow.GetProperty("cost.execution.timed").GetDouble());
         var subnet = outcome.Methods.Single(m => m.Method == "subnet");
         var deep = outcome.Methods.Single(m => m.Method == "deep");
         Assert.True(subnet.Parameters < deep.Parameters / 2, $"subnetworks {subnet.Parameters} vs deep {deep.Parameters}");

@@ -8,13 +8,16 @@ public class FusedSubnetworksTests
 {
     const int M = 2;
 
-    /// <summary>Tiny models whose every group splits evenly into two members.</summary>
+    /// <summary>Tiny models whose every group splits evenly into two members (ResNet-18 [4, 4, 8, 8] and WRN-10-1 on 3x8x8).</summary>
     static PrunableModel Even(string family)
     {
         manual_seed(family == "mlp" ? 21 : 22);
-        return family == "mlp"
-            ? ModelFactory.Create(new ModelSpec("mlp", [6, 4]), 1, 4, 4, 3)
-            : ModelFactory.Create(new ModelSpec("smallcnn", [4, 6]), 1, 8, 8, 3);
+        return family switch
+        {
+            "mlp" => ModelFactory.Create(new ModelSpec("mlp", [6, 4]), 1, 4, 4, 3),
+            "smallcnn" => ModelFactory.Create(new ModelSpec("smallcnn", [4, 6]), 1, 8, 8, 3),
+            _ => TinyModels.ByName(family),
+        };
     }
 
     /// <summary>The compacted members of the stripe partition (member m keeps units i with i mod M == m).</summary>
@@ -35,6 +38,8 @@ public class FusedSubnetworksTests
     [Theory]
     [InlineData("mlp")]
     [InlineData("smallcnn")]
+    [InlineData("resnet18")]
+    [InlineData("wrn")]
     public void ALossOnOneMemberLeavesEveryOtherMembersGradientsExactlyZero(string family)
     {
         using var dense = Even(family);
@@ -44,8 +49,8 @@ public class FusedSubnetworksTests
         manual_seed(5);
         var x = randn([M, 8, dense.Channels, dense.Height, dense.Width]);
         var logits = fused.call(x);
-        Assert.Equal([M, 8, 3], logits.shape);
-        (logits[0] * randn(8, 3)).sum().backward();
+        Assert.Equal([M, 8, dense.Classes], logits.shape);
+        (logits[0] * randn(8, dense.Classes)).sum().backward();
         foreach (var (name, p) in fused.named_parameters())
         {
             var perMember = p.grad!.reshape(M, -1);
@@ -58,6 +63,8 @@ public class FusedSubnetworksTests
     [Theory]
     [InlineData("mlp")]
     [InlineData("smallcnn")]
+    [InlineData("resnet18")]
+    [InlineData("wrn")]
     public void OutputsEqualTheMaskedReference(string family)
     {
         using var dense = Even(family);
@@ -80,6 +87,56 @@ public class FusedSubnetworksTests
             Assert.True(MaxDifference(ownLogits[k], evalReference.call(own[k])) < 1e-5f, $"{family} member {k + 1}, own input");
             using var trainReference = Masked(dense, k, train: true);
             Assert.True(MaxDifference(trainLogits[k], trainReference.call(own[k])) < 1e-5f, $"{family} member {k + 1}, training mode");
+        }
+        foreach (var m in members) m.Dispose();
+    }
+
+    [Theory]
+    [InlineData("smallcnn", ConvolutionFormulation.Grouped)]
+    [InlineData("smallcnn", ConvolutionFormulation.UnfoldMatmul)]
+    [InlineData("resnet18", ConvolutionFormulation.Grouped)]
+    [InlineData("resnet18", ConvolutionFormulation.UnfoldMatmul)]
+    [InlineData("wrn", ConvolutionFormulation.Grouped)]
+    [InlineData("wrn", ConvolutionFormulation.UnfoldMatmul)]
+    public void EveryFormulationMatchesTheCompactMembersInOutputsAndGradients(string family, ConvolutionFormulation formulation)
+    {
+        using var dense = Even(family);
+        var members = Members(dense);
+        using var fused = FusedSubnetworks.Fuse(members);
+        fused.Formulation = formulation;
+        Assert.Equal(formulation, fused.Formulation);
+        manual_seed(9);
+        var shared = randn(4, dense.Channels, dense.Height, dense.Width);
+        var own = randn([M, 4, dense.Channels, dense.Height, dense.Width]);
+        fused.eval();
+        using (no_grad())
+        {
+            var logits = fused.call(shared);
+            for (int k = 0; k < M; k++)
+            {
+                members[k].eval();
+                Assert.True(MaxDifference(logits[k], members[k].call(shared)) < 1e-5f, $"{family} {formulation} member {k + 1}, eval, shared input");
+            }
+        }
+        fused.train();
+        var weights = randn(M, 4, dense.Classes);
+        var trainLogits = fused.call(own);
+        (trainLogits * weights).sum().backward();
+        var fusedGrads = fused.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.view(M, -1).clone());
+        for (int k = 0; k < M; k++)
+        {
+            members[k].train();
+            members[k].zero_grad();
+            var memberLogits = members[k].call(own[k]);
+            Assert.True(MaxDifference(trainLogits[k], memberLogits) < 1e-5f, $"{family} {formulation} member {k + 1}, training mode");
+            (memberLogits * weights[k]).sum().backward();
+            foreach (var (name, p) in members[k].named_parameters())
+            {
+                var expected = p.grad!.reshape(-1).clone();
+                var scale = 1 + expected.abs().max().item<float>();
+                var difference = MaxDifference(fusedGrads[name][k], expected);
+                Assert.True(difference < 1e-5f * scale, $"{family} {formulation} {name} member {k + 1}: gradient differs by {difference}");
+            }
         }
         foreach (var m in members) m.Dispose();
     }
@@ -132,7 +189,11 @@ public class FusedSubnetworksTests
         Assert.Contains("execution=compact", error.Message);
         using var resnet = TinyModels.ResNet();
         using var thin = resnet.Compact(TinyModels.Stripe(resnet, 2, 0));
-        Assert.Contains("resnet18", FusedSubnetworks.WhyNotFusable([thin]));
+        using var cnn = Even("smallcnn");
+        using var thinCnn = cnn.Compact(TinyModels.Stripe(cnn, 2, 0));
+        Assert.Contains("different families", FusedSubnetworks.WhyNotFusable([thin, thinCnn]));
+        using var masked = Masked(resnet, 0, train: false);
+        Assert.Contains("masked", FusedSubnetworks.WhyNotFusable([masked, masked]));
         foreach (var m in members) m.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Models;
+using SubnetNotebooks.Tests.Models;
 using SubnetNotebooks.Training;
 using static TorchSharp.torch;
 
@@ -11,37 +12,44 @@ public class FusedTrainingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    static ImageDataset Noise(int n)
+    /// <summary>Random 8x8 images with the channels of <paramref name="family"/>'s tiny model (1 for smallcnn, 3 for resnet18 and wrn).</summary>
+    static ImageDataset Noise(int n, string family = "smallcnn")
     {
         manual_seed(31);
-        return new ImageDataset("noise", randint(0, 256, [n, 1, 8, 8]).to(ScalarType.Byte), randint(0, 3, [n]), 3);
+        var (channels, classes) = family == "smallcnn" ? (1, 3) : (3, 5);
+        return new ImageDataset("noise", randint(0, 256, [n, channels, 8, 8]).to(ScalarType.Byte), randint(0, classes, [n]), classes);
     }
 
-    /// <summary>Two thin SmallCnn members of a dense [4, 6] model (stripes), with the parent's weights.</summary>
-    static PrunableModel[] Members()
+    /// <summary>Two thin members (stripes) of a dense tiny model: SmallCnn [4, 6], ResNet-18 [4, 4, 8, 8] or WRN-10-1, with its weights.</summary>
+    static PrunableModel[] Members(string family = "smallcnn")
     {
         manual_seed(32);
-        using var dense = ModelFactory.Create(new ModelSpec("smallcnn", [4, 6]), 1, 8, 8, 3);
-        return Enumerable.Range(0, 2).Select(k =>
-            dense.Compact(new(dense.UnitGroups.ToDictionary(g => g.Name, g => Enumerable.Range(0, g.Units).Select(i => i % 2 == k).ToArray())))).ToArray();
+        using var dense = family == "smallcnn" ? ModelFactory.Create(new ModelSpec("smallcnn", [4, 6]), 1, 8, 8, 3) : TinyModels.ByName(family);
+        return Enumerable.Range(0, 2).Select(k => dense.Compact(TinyModels.Stripe(dense, 2, k))).ToArray();
     }
 
-    static BatchIterator[] Streams(ImageDataset data) =>
-        [new(data, 8, Normalization.Identity(1), shuffle: true, seed: 1), new(data, 8, Normalization.Identity(1), shuffle: true, seed: 2)];
+    static BatchIterator[] Streams(ImageDataset data)
+    {
+        var channels = data.Channels;
+        return [new(data, 8, Normalization.Identity(channels), shuffle: true, seed: 1), new(data, 8, Normalization.Identity(channels), shuffle: true, seed: 2)];
+    }
 
     static TrainingOptions Options(int epochs) => new() { Epochs = epochs, BatchSize = 8, LearningRate = 0.05, Momentum = 0.9, WeightDecay = 1e-3 };
 
     static float[] Weights(nn.Module m) => m.state_dict().Values.Where(t => t.dtype == ScalarType.Float32).SelectMany(t => t.data<float>().ToArray()).ToArray();
 
-    [Fact]
-    public void FusedMembersTrainLikeIndependentRuns()
+    [Theory]
+    [InlineData("smallcnn")]
+    [InlineData("resnet18")]
+    [InlineData("wrn")]
+    public void FusedMembersTrainLikeIndependentRuns(string family)
     {
-        using var data = Noise(40); // 5 batches of 8, a different order per member
-        var independent = Members();
+        using var data = Noise(family == "smallcnn" ? 40 : 24, family); // 5 (3) batches of 8, a different order per member
+        var independent = Members(family);
         var streams = Streams(data);
         for (int k = 0; k < 2; k++) Trainer.Fit(independent[k], streams[k], Options(2), CPU);
 
-        var members = Members();
+        var members = Members(family);
         using var fused = FusedSubnetworks.Fuse(members);
         var result = Trainer.FitMembers(fused, Streams(data), Options(2), CPU);
         fused.CopyInto(members);
@@ -52,29 +60,33 @@ public class FusedTrainingTests : IDisposable
             var expected = Weights(independent[k]);
             var actual = Weights(members[k]);
             Assert.Equal(expected.Length, actual.Length);
-            var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
-            Assert.True(worst < 1e-4f, $"member {k + 1}: largest difference {worst}");
+            // Relative to the entry's size: running variances and deep BatchNorm scales are far from 1.
+            var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a) / (1 + Math.Abs(e))).Max();
+            Assert.True(worst < 1e-4f, $"{family} member {k + 1}: largest relative difference {worst}");
         }
         foreach (var m in independent.Concat(members)) m.Dispose();
     }
 
-    [Fact]
-    public void InterruptedFusedRunResumesToTheUninterruptedResult()
+    [Theory]
+    [InlineData("smallcnn")]
+    [InlineData("resnet18")]
+    [InlineData("wrn")]
+    public void InterruptedFusedRunResumesToTheUninterruptedResult(string family)
     {
-        using var data = Noise(24);
-        var referenceMembers = Members();
+        using var data = Noise(24, family);
+        var referenceMembers = Members(family);
         using var reference = FusedSubnetworks.Fuse(referenceMembers);
         Trainer.FitMembers(reference, Streams(data), Options(3), CPU);
 
-        var folder = Path.Combine(_dir, "fused");
-        var firstMembers = Members();
+        var folder = Path.Combine(_dir, family);
+        var firstMembers = Members(family);
         using (var first = FusedSubnetworks.Fuse(firstMembers))
         {
             using var cancel = new CancellationTokenSource();
             var stop = new TrainingObserver(onEpoch: e => { if (e.Epoch == 1) cancel.Cancel(); });
             Assert.Throws<OperationCanceledException>(() => Trainer.FitMembers(first, Streams(data), Options(3), CPU, "fused", folder, stop, cancellation: cancel.Token));
         }
-        var resumedMembers = Members();
+        var resumedMembers = Members(family);
         using var resumed = FusedSubnetworks.Fuse(resumedMembers);
         var result = Trainer.FitMembers(resumed, Streams(data), Options(3), CPU, "fused", folder);
         Assert.Equal(1, result.ResumedFromEpoch);

@@ -1,0 +1,108 @@
+using SubnetNotebooks.Benchmarks;
+using SubnetNotebooks.Data;
+using SubnetNotebooks.Models;
+using SubnetNotebooks.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Ensembles;
+
+/// <summary>
+/// The execution that trained a subnetwork ensemble's members and, when it was chosen automatically, the median
+/// training-step seconds of every candidate timed (all M members, one batch each, on the run's device).
+/// </summary>
+/// <param name="Used">the execution that trained the members</param>
+/// <param name="StepSeconds">candidate -> median seconds of one training step of all M members; empty when forced</param>
+public sealed record ExecutionChoice(SubnetworkExecution Used, IReadOnlyDictionary<SubnetworkExecution, double> StepSeconds)
+{
+    /// <summary>Untimed steps before the timed ones (first-call allocation, kernel selection).</summary>
+    public const int WarmupSteps = 1;
+    /// <summary>Timed training steps per candidate; the median counts.</summary>
+    public const int TimedSteps = 3;
+
+    /// <summary>The execution's config name: auto, fused, fused-unfold, compact, masked.</summary>
+    public static string NameOf(SubnetworkExecution execution) => execution == SubnetworkExecution.FusedUnfold ? "fused-unfold" : execution.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Adds "cost.execution.NAME" = 1 for the execution used, "cost.execution.NAME.step_ms" for every candidate timed and
+    /// "cost.execution.timed" (1 when chosen by timing, 0 when forced).
+    /// </summary>
+    public void AddTo(IDictionary<string, double> into)
+    {
+        into[$"cost.execution.{NameOf(Used)}"] = 1;
+        into["cost.execution.timed"] = StepSeconds.Count > 0 ? 1 : 0;
+        foreach (var (candidate, seconds) in StepSeconds) into[$"cost.execution.{NameOf(candidate)}.step_ms"] = seconds * 1000;
+    }
+
+    /// <summary>
+    /// Times <see cref="TimedSteps"/> training steps of every candidate on throwaway copies of <paramref name="members"/>
+    /// (dropout off, so no random numbers are drawn; the global generator's state is restored afterwards) and keeps the fastest.
+    /// </summary>
+    /// <param name="members">the thin compacted members, on <paramref name="device"/>; left unchanged</param>
+    /// <param name="trains">each member's batch stream; the first batch of epoch 1 is timed</param>
+    /// <param name="options">the members' optimiser settings</param>
+    /// <param name="device">the run's device</param>
+    /// <param name="candidates">executions to time: Fused, FusedUnfold and/or Compact</param>
+    public static ExecutionChoice Measure(IReadOnlyList<PrunableModel> members, IReadOnlyList<BatchIterator> trains, TrainingOptions options,
+        Device device, IReadOnlyList<SubnetworkExecution> candidates)
+    {
+        using var rng = Generator.Default.get_state();
+        var seconds = new Dictionary<SubnetworkExecution, double>();
+        var batches = trains.Select(t => t.Epoch(0, device).First()).ToArray();
+        try
+        {
+            foreach (var candidate in candidates)
+                seconds[candidate] = candidate == SubnetworkExecution.Compact ? TimeCompact(members, batches, options) : TimeFused(members, batches, options, candidate);
+        }
+        finally
+        {
+            foreach (var (x, y) in batches) { x.Dispose(); y.Dispose(); }
+            Generator.Default.set_state(rng);
+        }
+        return new(seconds.MinBy(kv => kv.Value).Key, seconds);
+    }
+
+    static double TimeFused(IReadOnlyList<PrunableModel> members, (Tensor X, Tensor Y)[] batches, TrainingOptions options, SubnetworkExecution candidate)
+    {
+        using var fused = FusedSubnetworks.Fuse(members);
+        fused.Formulation = candidate == SubnetworkExecution.FusedUnfold ? ConvolutionFormulation.UnfoldMatmul : ConvolutionFormulation.Grouped;
+        using var optimizer = Trainer.CreateOptimizer(fused, options);
+        TrainWithoutDropout(fused);
+        using var x = stack(batches.Select(b => b.X).ToArray(), 0);
+        using var y = stack(batches.Select(b => b.Y).ToArray(), 0);
+        return BenchmarkHarness.Median(BenchmarkHarness.Time(() => Step(fused, optimizer, x, y), WarmupSteps, TimedSteps));
+    }
+
+    static double TimeCompact(IReadOnlyList<PrunableModel> members, (Tensor X, Tensor Y)[] batches, TrainingOptions options)
+    {
+        var copies = members.Select(m => m.CloneModel()).ToArray();
+        var optimizers = copies.Select(c => Trainer.CreateOptimizer(c, options)).ToArray();
+        try
+        {
+            foreach (var c in copies) TrainWithoutDropout(c);
+            return BenchmarkHarness.Median(BenchmarkHarness.Time(() =>
+            {
+                for (int k = 0; k < copies.Length; k++) Step(copies[k], optimizers[k], batches[k].X, batches[k].Y);
+            }, WarmupSteps, TimedSteps));
+        }
+        finally
+        {
+            foreach (var o in optimizers) o.Dispose();
+            foreach (var c in copies) c.Dispose();
+        }
+    }
+
+    static void Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        Trainer.Step(model, optimizer, x, y, 0).Loss.item<float>(); // item() waits for the device
+    }
+
+    /// <summary>Training mode (batch statistics) with every dropout module in eval mode, so timing draws no random numbers.</summary>
+    static void TrainWithoutDropout(nn.Module model)
+    {
+        model.train();
+        foreach (var d in model.modules().OfType<Dropout>()) d.eval();
+    }
+}
