@@ -34,7 +34,7 @@ public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, in
             _models.Add(model);
             var run = $"{Method}/{k + 1}";
             var train = new BatchIterator(context.Train.Data, context.Train.BatchSize, context.Train.Normalization, shuffle: true,
-                seed: MemberSeed(seed, k), augment: context.Train.Augment, dropLast: context.Train.DropLast);
+                seed: MemberSeed(seed, k), augment: context.Train.Augment, dropLast: context.Train.DropLast, pipeline: context.Train.Pipeline);
             _runs.Add(Trainer.Fit(model, train, options, context.Device, run, context.CheckpointFor(run), context.Observer,
                 context.Validation, context.Cancellation));
         }

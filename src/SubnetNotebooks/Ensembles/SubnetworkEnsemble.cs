@@ -96,7 +96,8 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
             _members.Add(member);
         }
         var trains = Enumerable.Range(0, settings.Members).Select(k => new BatchIterator(context.Train.Data, context.Train.BatchSize,
-            context.Train.Normalization, shuffle: true, seed: MemberSeed(seed, k), augment: context.Train.Augment, dropLast: context.Train.DropLast)).ToArray();
+            context.Train.Normalization, shuffle: true, seed: MemberSeed(seed, k), augment: context.Train.Augment, dropLast: context.Train.DropLast,
+            pipeline: context.Train.Pipeline)).ToArray();
         ExecutionChoice = masked ? new(SubnetworkExecution.Masked, new Dictionary<SubnetworkExecution, double>()) : ChooseExecution(context, trains);
         Execution = ExecutionChoice.Used;
         if (Execution is SubnetworkExecution.Fused or SubnetworkExecution.FusedUnfold)
