@@ -3,7 +3,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
-scripts/install-deps.sh
+# The datasets, Debian's jupyter-notebook and nbconvert, and the kit's kernel copy, which the notebook tests
+# start as VS Code (.vscode/settings.json) and Jupyter do.
+scripts/jupyter-kernel.sh install
 log="$(mktemp)"
 dotnet test SubnetNotebooks.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 passed="$(awk '/^ +Passed: +[0-9]+$/ { s += $2 } END { print s + 0 }' "$log")"
