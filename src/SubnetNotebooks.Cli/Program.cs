@@ -18,6 +18,7 @@ app.Configure(config =>
         .WithExample("reproduce", "--profile", "smoke")
         .WithExample("reproduce", "--dataset", "fashion-mnist", "--members", "4", "--methods", "single,mcdropout,deep,subnet", "--seed", "1", "--out", "runs/fm-seed1");
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure the efficiency figures side by side (masked/dense step, training and inference cost vs MC dropout, kit vs PyTorch, memory, data pipeline).");
+    config.AddCommand<ExportCommand>("export").WithDescription("Write each notebook as a .NET 10 file-based app (notebooks/apps/NN-name.cs) that writes an offline HTML page.");
     config.AddCommand<RunCommand>("run").WithDescription("Execute notebooks headlessly (in-process C# kernel) and write the executed .ipynb files with their outputs.");
 });
 
