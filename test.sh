@@ -3,7 +3,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
-scripts/install-deps.sh
+# The datasets, Debian's jupyter-notebook and nbconvert, and the kit's kernel copy, which the notebook tests
+# start as VS Code (.vscode/settings.json) and Jupyter do.
+scripts/jupyter-kernel.sh install
 log="$(mktemp)"
 dotnet test SubnetNotebooks.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 passed="$(awk '/^ +Passed: +[0-9]+$/ { s += $2 } END { print s + 0 }' "$log")"
@@ -24,7 +26,7 @@ done
 for m in $seeded_methods; do
   grep -q "^| $m | 2 | [0-9.]* ± [0-9.]* |" "$seeds/summary.md" || { echo "summary.md has no mean ± std row for $m" >&2; exit 1; }
 done
-# A real Jupyter client: nbconvert executes a notebook with the .NET kernel and the chart output is checked.
+# A real Jupyter client: nbconvert executes every notebook (smoke profile) with the .NET kernel; outputs are checked.
 scripts/jupyter-kernel.sh check "$(mktemp -d)/jupyter-check"
 # A real Slurm: a one-node cluster on loopback runs a smoke sweep and a requeued task (needs root, as in CI).
 if [ "$(id -u)" -eq 0 ]; then scripts/slurm-test.sh; else sudo -E scripts/slurm-test.sh; fi

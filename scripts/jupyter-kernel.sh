@@ -2,14 +2,20 @@
 # The kit's notebooks in Jupyter, with the .NET Interactive kernel, offline and loopback-only.
 #
 #   scripts/jupyter-kernel.sh install      installs everything and writes the kernel spec (default)
-#   scripts/jupyter-kernel.sh check DIR    install, then execute notebooks/00-setup-check.ipynb with
-#                                          `jupyter nbconvert --execute` into DIR and verify it
+#   scripts/jupyter-kernel.sh vscode       only what VS Code needs: the kernel copy (step 3) and the build
+#                                          (step 5), which .vscode/settings.json starts in stdio mode
+#   scripts/jupyter-kernel.sh check DIR [NOTEBOOK...]
+#                                          install, then execute every notebook (or those named) with
+#                                          `jupyter nbconvert --execute` into DIR, in the smoke profile unless
+#                                          SUBNET_PROFILE says otherwise, and verify each: no cell error, a
+#                                          Plotly chart, plotly.js inlined, the kernel on loopback only
 #   scripts/jupyter-kernel.sh env          prints the export line for using the kernel yourself
 #
 # What it does, idempotently:
 #   1. Debian: jupyter-nbconvert, python3-nbclient, python3-ipykernel, jupyter-client (install-deps.sh --notebooks).
 #   2. The dotnet-interactive tool from the local tool manifest (.config/dotnet-tools.json).
-#   3. A kernel copy of that tool in .dotnet-tools/ whose FSharp.Core.dll is 10.1.x: the tool ships
+#   3. A kernel copy of that tool in .dotnet-tools/ (linked as .dotnet-tools/dotnet-interactive, the path
+#      .vscode/settings.json names) whose FSharp.Core.dll is 10.1.x: the tool ships
 #      FSharp.Core 10.0.0.0, while Plotly.NET 6.0.0 (#r "nuget: Plotly.NET, 6.0.0") needs 10.1.0.0. The
 #      copy is hard links to the NuGet cache (no extra disk) except that one file, which comes from the
 #      FSharp.Core package the kit itself restores (Directory.Packages.props).
@@ -34,7 +40,11 @@ kernel_dir="$tools/dotnet-interactive-$tool_version"
 
 install() {
   scripts/install-deps.sh --notebooks
+  kernel_copy
+  kernel_spec
+}
 
+kernel_copy() {
   echo "dotnet-interactive $tool_version (local tool manifest)"
   # A restore can fail transiently (registry time-out): retry, and show what it said.
   local attempt out=""
@@ -72,6 +82,11 @@ install() {
     cp "$fsharp" "$kernel_dir/FSharp.Core.dll"
     touch "$kernel_dir/.fsharp-core-$fsharp_version"
   fi
+  ln -sfn "$(basename "$kernel_dir")" "$tools/dotnet-interactive"
+  echo "Kernel for VS Code (.vscode/settings.json): .dotnet-tools/dotnet-interactive -> $(basename "$kernel_dir")"
+}
+
+kernel_spec() {
 
   local spec="$jupyter_path/kernels/.net-csharp"
   mkdir -p "$spec"
@@ -91,19 +106,27 @@ PY
 }
 
 check() {
-  local out="$1"
+  local out="$1"; shift
+  local notebooks=("$@")
+  [ ${#notebooks[@]} -gt 0 ] || notebooks=(notebooks/*.ipynb)
   mkdir -p "$out"
-  echo "Executing notebooks/00-setup-check.ipynb with jupyter nbconvert (kernel .net-csharp)"
-  local log="$out/nbconvert.log"
-  JUPYTER_PATH="$jupyter_path" jupyter nbconvert --to notebook --execute notebooks/00-setup-check.ipynb \
-    --ExecutePreprocessor.kernel_name=.net-csharp --ExecutePreprocessor.timeout=900 \
-    --output-dir "$out" --output 00-setup-check.ipynb 2>&1 | tee "$log"
-  # The kernel logs every HTTP address it listens on; anything but loopback is a failure.
-  if grep "Now listening on:" "$log" | grep -Ev "//(127\.0\.0\.1|\[::1\]|localhost)[:/]"; then
-    echo "error: the kernel listened on a non-loopback address (above); the kernel spec must pass --http-local-only." >&2
-    exit 1
-  fi
-  python3 - "$out/00-setup-check.ipynb" <<'PY'
+  # The smoke profile unless told otherwise; every notebook writes under one run folder, so notebooks 01-07
+  # share their trained methods as they do in a user's checkout.
+  export SUBNET_PROFILE="${SUBNET_PROFILE:-smoke}" SUBNET_RUN_DIR="${SUBNET_RUN_DIR:-$out/runs}"
+  local notebook name log
+  for notebook in "${notebooks[@]}"; do
+    name="$(basename "$notebook")"
+    log="$out/${name%.ipynb}.nbconvert.log"
+    echo "Executing $notebook with jupyter nbconvert (kernel .net-csharp, profile $SUBNET_PROFILE)"
+    JUPYTER_PATH="$jupyter_path" jupyter nbconvert --to notebook --execute "$notebook" \
+      --ExecutePreprocessor.kernel_name=.net-csharp --ExecutePreprocessor.timeout=900 \
+      --output-dir "$out" --output "$name" >"$log" 2>&1 || { cat "$log" >&2; echo "error: jupyter nbconvert --execute $notebook failed (log above, $log)" >&2; exit 1; }
+    # The kernel logs every HTTP address it listens on; anything but loopback is a failure.
+    if grep "Now listening on:" "$log" | grep -Ev "//(127\.0\.0\.1|\[::1\]|localhost)[:/]"; then
+      echo "error: the kernel listened on a non-loopback address (above); the kernel spec must pass --http-local-only." >&2
+      exit 1
+    fi
+    python3 - "$out/$name" <<'PY'
 import json, sys
 path = sys.argv[1]
 nb = json.load(open(path))
@@ -117,15 +140,17 @@ for i, cell in enumerate(nb["cells"], 1):
         if "newPlot(" in html and "subnet-chart" in html: charts += 1
         if "* plotly.js v" in html: plotly_js = True
 if errors: sys.exit(f"{path}: cell errors:\n  " + "\n  ".join(errors))
-if charts == 0: sys.exit(f"{path}: no text/html output holds a Plotly chart (expected the charts of cells 7 and 9)")
+if charts == 0: sys.exit(f"{path}: no text/html output holds a Plotly chart (every notebook draws at least one)")
 if not plotly_js: sys.exit(f"{path}: plotly.js is not inlined in any output, so the charts would render blank offline")
 print(f"{path}: ok, {charts} Plotly chart outputs, plotly.js inlined, no cell errors")
 PY
+  done
 }
 
 case "$mode" in
   install) install ;;
-  check) [ $# -ge 2 ] || { echo "usage: scripts/jupyter-kernel.sh check OUTPUT_DIR" >&2; exit 2; }; install; check "$2" ;;
+  vscode) kernel_copy ;;
+  check) [ $# -ge 2 ] || { echo "usage: scripts/jupyter-kernel.sh check OUTPUT_DIR [NOTEBOOK...]" >&2; exit 2; }; install; check "${@:2}" ;;
   env) echo "export JUPYTER_PATH=$jupyter_path" ;;
-  *) echo "usage: scripts/jupyter-kernel.sh [install | check OUTPUT_DIR | env]" >&2; exit 2 ;;
+  *) echo "usage: scripts/jupyter-kernel.sh [install | vscode | check OUTPUT_DIR | env]" >&2; exit 2 ;;
 esac

@@ -28,6 +28,7 @@ app.Configure(config =>
     config.AddCommand<ExportWeightsCommand>("export-weights")
         .WithDescription("Export every trained single, MC dropout, deep-ensemble and subnetwork member of a run folder as PyTorch state dicts with a manifest.")
         .WithExample("export-weights", "runs/cpu-fashion-mnist-m4-seed0", "--out", "weights/fm");
+    config.AddCommand<ExportCommand>("export").WithDescription("Write each notebook as a .NET 10 file-based app (notebooks/apps/NN-name.cs) that writes an offline HTML page.");
     config.AddCommand<RunCommand>("run").WithDescription("Execute notebooks headlessly (in-process C# kernel) and write the executed .ipynb files with their outputs.");
 });
 

@@ -9,7 +9,7 @@ namespace SubnetNotebooks.Interactive;
 /// <summary>
 /// A line chart that redraws in place as points arrive (e.g. one point per member per epoch):
 /// one notebook output, updated, not a new chart per step. Outside a notebook it only collects
-/// the points, so the same code runs headless.
+/// the points, so the same code runs headless (a notebook's app page draws it when the cell ends).
 /// </summary>
 /// <example><code>
 /// var live = LiveChart.Show("Training loss", "Epoch", "Loss");
@@ -32,6 +32,8 @@ public sealed class LiveChart
         YTitle = yTitle;
         if (KernelInvocationContext.Current is { } context)
             _output = context.Display(new HtmlString(Render(out _carriesScript)), HtmlFormatter.MimeType);
+        else
+            SubnetNotebooks.Pages.NotebookPage.Current?.Track(this);
     }
 
     /// <summary>Chart title.</summary>

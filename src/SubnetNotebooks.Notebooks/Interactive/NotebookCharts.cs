@@ -18,10 +18,14 @@ public static class NotebookCharts
     static readonly ConditionalWeakTable<Kernel, object> LoadedIn = new();
     static bool _registered;
 
+    /// <summary>GenericChart and the concrete types of its cases (Chart, MultiChart).</summary>
+    static readonly Type[] ChartTypes =
+        [typeof(GenericChart), .. typeof(GenericChart).GetNestedTypes().Where(t => t.IsSubclassOf(typeof(GenericChart)))];
+
     /// <summary>
     /// Registers the text/html formatter for <see cref="GenericChart"/> (once per process) and, when
-    /// called from a notebook cell, displays plotly.js there once per notebook session. Outside a
-    /// notebook it only registers the formatter.
+    /// called from a notebook cell, displays plotly.js in that cell (every time, so a rerun keeps it);
+    /// charts after it reuse that script. Outside a notebook it only registers the formatter.
     /// </summary>
     public static void Register()
     {
@@ -29,14 +33,25 @@ public static class NotebookCharts
         {
             if (!_registered)
             {
-                Formatter.Register<GenericChart>((chart, writer) => writer.Write(ToHtml(chart)), HtmlFormatter.MimeType);
-                Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), HtmlFormatter.MimeType);
+                // Also for the union's concrete case types: the formatter of the most specific type wins, so a
+                // later Plotly.NET.Interactive (registered for GenericChart, loading plotly.js from a CDN) does not
+                // replace this one.
+                foreach (var type in ChartTypes)
+                {
+                    Formatter.Register(type, (chart, writer) => writer.Write(ToHtml((GenericChart)chart)), HtmlFormatter.MimeType);
+                    Formatter.SetPreferredMimeTypesFor(type, HtmlFormatter.MimeType);
+                }
                 _registered = true;
             }
         }
-        if (KernelInvocationContext.Current is { } context && TryClaimScript(context))
+        // Every call from a cell shows plotly.js there, not only the first: a rerun of the set-up cell (Run All
+        // twice) replaces that cell's earlier output, and the saved notebook must still carry the script.
+        if (KernelInvocationContext.Current is { } context)
+        {
+            TryClaimScript(context);
             context.Display(new HtmlString(PlotlyJs.ScriptElement() +
                 $"<div style=\"color:gray\">plotly.js {PlotlyJs.Version} loaded for this notebook (offline).</div>"), HtmlFormatter.MimeType);
+        }
     }
 
     /// <summary>

@@ -34,6 +34,7 @@ public static class TorchRuntime
             if (!OperatingSystem.IsLinux()) return;
             OneDnnIsa.Apply();
             PatchAll();
+            if (typeof(torch).Assembly.Location is { Length: > 0 } torchDll) PackagedLibtorch.Preload(torchDll);
         }
     }
 

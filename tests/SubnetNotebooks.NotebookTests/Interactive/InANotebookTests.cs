@@ -41,15 +41,16 @@ public class InANotebookTests
     }
 
     [Fact]
-    public async Task RegisterInACellLoadsPlotlyJsThereOnce()
+    public async Task RegisterShowsPlotlyJsInEveryCellThatCallsItSoARerunKeepsIt()
     {
         var executed = await Run("register.ipynb",
             "NotebookCharts.Register();",
             "NotebookCharts.Register();",
             "MetricLines.Create(\"after\", \"x\", \"y\", [new LineSeries(\"a\", [1], [1])])");
 
+        // The second call stands for Run All twice: the set-up cell's new output replaces the first one.
         Assert.Contains(PlotlyHeader, Assert.Single(ThrowawayNotebook.Html(executed, 2)));
-        Assert.Empty(ThrowawayNotebook.Html(executed, 3));
+        Assert.Contains(PlotlyHeader, Assert.Single(ThrowawayNotebook.Html(executed, 3)));
         Assert.DoesNotContain(PlotlyHeader, Assert.Single(ThrowawayNotebook.Html(executed, 4)));
     }
 

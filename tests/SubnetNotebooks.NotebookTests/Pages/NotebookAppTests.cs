@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using SubnetNotebooks.Pages;
+
+namespace SubnetNotebooks.NotebookTests.Pages;
+
+/// <summary>notebooks/apps: each notebook as a .NET 10 file-based app that writes an offline HTML page.</summary>
+public class NotebookAppTests
+{
+    [Theory]
+    [MemberData(nameof(Notebooks.NotebookFolderTests.AllNotebooks), MemberType = typeof(Notebooks.NotebookFolderTests))]
+    public void TheCommittedAppIsWhatExportWritesFromItsNotebook(string notebook)
+    {
+        var path = Path.Combine(Repository.Notebooks, notebook);
+        var app = NotebookApp.PathFor(path);
+        Assert.True(File.Exists(app), $"{app} is missing: run ./subnet export notebooks/*.ipynb and commit notebooks/apps.");
+        Assert.True(NotebookApp.Generate(path) == File.ReadAllText(app),
+            $"{app} differs from what its notebook generates: run ./subnet export notebooks/*.ipynb and commit notebooks/apps.");
+    }
+
+    [Fact]
+    public void NotebookSyntaxMapsToAPlainProgram()
+    {
+        var folder = Repository.NewTempFolder("app-export");
+        var notebook = ThrowawayNotebook.Write(folder, "01-toy.ipynb",
+            ThrowawayNotebook.Markdown("# Toy\nsome *prose*"),
+            "#!import setup.csx\n#r \"nuget: Foo, 1.0.0\"\nusing System.Text;\nvar x = 1;\nx + 1",
+            "var x = 2;\ndisplay(x);\nConsole.WriteLine(x.ToString());",
+            "foreach (var i in new[] { x }) display(i);");
+        var app = NotebookApp.Generate(notebook);
+
+        Assert.Contains("#:project ../../src/SubnetNotebooks.Notebooks/SubnetNotebooks.Notebooks.csproj", app);
+        Assert.DoesNotContain("#!import", app);
+        Assert.DoesNotContain("#r ", app);
+        // Usings at the top, before the first statement.
+        Assert.True(app.IndexOf("using System.Text;", StringComparison.Ordinal) < app.IndexOf("TorchRuntime.Ensure();", StringComparison.Ordinal));
+        Assert.Contains("page.Prose(\"\"\"\n    # Toy\n    some *prose*\n    \"\"\");", app);
+        // The first cell's final expression is shown; the second cell's redeclared x becomes x2 from there on.
+        Assert.Contains("page.Cell(1);\nvar x = 1;\npage.Show(x + 1);", app);
+        Assert.Contains("page.Cell(2);\nvar x2 = 2;\ndisplay(x2);\nConsole.WriteLine(x2.ToString());", app);
+        Assert.Contains("foreach (var i in new[] { x2 }) display(i);", app);
+    }
+
+    [Fact]
+    public async Task TheEnsemblesAppWritesAnOfflinePageWithItsProseTablesAndCharts()
+    {
+        var runs = Repository.NewTempFolder("app-runs");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "run", "notebooks/apps/04-ensembles-compared.cs" }) start.ArgumentList.Add(a);
+        start.Environment["SUBNET_PROFILE"] = "smoke";
+        start.Environment["SUBNET_RUN_DIR"] = runs;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"dotnet run notebooks/apps/04-ensembles-compared.cs exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
+
+        var page = Path.Combine(runs, "04-ensembles-compared.html");
+        Assert.True(File.Exists(page), $"no page at {page}:\n{await stdout}");
+        var html = File.ReadAllText(page);
+        Assert.Single(Regex.Matches(html, Regex.Escape("* plotly.js v")));
+        Assert.DoesNotContain("cdn.plot.ly/plotly-", html);
+        Assert.Contains("<h1 id=\"the-ensembles-compared\">04 · The ensembles compared</h1>", html);
+        Assert.Contains("<table", html);
+        Assert.Contains("profile smoke:", html);
+        // One chart per training live chart and per chart cell of the notebook: far more than a handful.
+        Assert.True(Regex.Matches(html, "newPlot\\(").Count >= 10, "fewer than 10 charts on the page");
+        Assert.Contains("Reliability", html);
+    }
+}
