@@ -12,7 +12,7 @@ namespace SubnetNotebooks.Experiments;
 /// </summary>
 public sealed record ExperimentConfig
 {
-    /// <summary>Profile the defaults came from: smoke, cpu or paper.</summary>
+    /// <summary>Profile the defaults came from (see <see cref="Profiles"/>): smoke, cpu, paper-cifar10, ...</summary>
     public string Profile { get; init; } = "cpu";
     /// <summary>In-distribution dataset (see DatasetCatalog): fashion-mnist, mnist, digits, cifar10, cifar100, cub200, tiny-imagenet.</summary>
     public string Dataset { get; init; } = "fashion-mnist";
@@ -28,10 +28,21 @@ public sealed record ExperimentConfig
     public int ValidationSamples { get; init; } = 5000;
     /// <summary>Test images evaluated under every corruption and severity (0: no shift evaluation).</summary>
     public int ShiftSamples { get; init; } = 2000;
-    /// <summary>Side of the square images for datasets that are resized (CUB-200, Tiny-ImageNet).</summary>
+    /// <summary>Side the images of resized datasets (CUB-200, Tiny-ImageNet) are loaded at; see <see cref="CropSize"/> for what the network sees.</summary>
     public int ImageSize { get; init; } = 64;
-    /// <summary>Random crop and flip on CIFAR-like data during training.</summary>
+    /// <summary>
+    /// Side of the crop the network sees (0: the images as loaded): training takes a random crop of this side from the
+    /// <see cref="ImageSize"/> images, validation, test and OOD images their centre crop. CUB-200: 224 of 256.
+    /// </summary>
+    public int CropSize { get; init; }
+    /// <summary>Training-time augmentation on (the kind is <see cref="Augmentation"/>).</summary>
     public bool Augment { get; init; }
+    /// <summary>
+    /// Kind of augmentation when <see cref="Augment"/> is on: "crop-flip" (zero-pad 4, random crop, flip; CIFAR,
+    /// Tiny-ImageNet), "random-resized-crop-flip" (a random <see cref="CropSize"/> crop of the resized image + flip;
+    /// CUB-200), or "" for the dataset's usual one.
+    /// </summary>
+    public string Augmentation { get; init; } = "";
 
     /// <summary>Model family: mlp, smallcnn, resnet18, wrn.</summary>
     public string Model { get; init; } = "mlp";
@@ -194,6 +205,10 @@ public sealed record ExperimentConfig
         if (MimoBatchRepetition < 1) throw new ArgumentException($"mimoBatchRepetition must be >= 1, got {MimoBatchRepetition} (--set mimoBatchRepetition=2).");
         if (!(PackedAlpha > 0)) throw new ArgumentException($"packedAlpha must be > 0, got {PackedAlpha} (--set packedAlpha=2).");
         if (PackedGamma < 1) throw new ArgumentException($"packedGamma must be >= 1, got {PackedGamma} (--set packedGamma=1).");
+        if (CropSize < 0 || CropSize > ImageSize && Dataset is "cub200" or "tiny-imagenet")
+            throw new ArgumentException($"cropSize {CropSize} must be in [0, imageSize = {ImageSize}] (--set cropSize=224 --set imageSize=256).");
+        if (Augmentation is not ("" or "crop-flip" or "random-resized-crop-flip"))
+            throw new ArgumentException($"augmentation '{Augmentation}' is unknown: use crop-flip, random-resized-crop-flip or \"\" for the dataset's usual one (--set augmentation=crop-flip).");
         if (Overlap is < 0 or > 1) throw new ArgumentException($"overlap must be in [0, 1], got {Overlap} (--set overlap=0.5).");
         BaselineTraining.Validate("epochs/learningRate");
         SubnetTraining.Validate("subnetEpochs/subnetLearningRate");
