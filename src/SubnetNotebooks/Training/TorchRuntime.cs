@@ -31,7 +31,9 @@ public static class TorchRuntime
         {
             if (_ready) return;
             _ready = true;
-            if (OperatingSystem.IsLinux()) PatchAll();
+            if (!OperatingSystem.IsLinux()) return;
+            OneDnnIsa.Apply();
+            PatchAll();
         }
     }
 
