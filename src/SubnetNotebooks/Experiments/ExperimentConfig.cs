@@ -20,6 +20,8 @@ public sealed record ExperimentConfig
     public string OodDataset { get; init; } = "mnist";
     /// <summary>Dataset folder searched first ("" for the catalogue's search order).</summary>
     public string DataDir { get; init; } = "";
+    /// <summary>Require the official record counts of CIFAR files (10,000 per CIFAR-10 batch); false accepts any whole number of records (subsets, small test files).</summary>
+    public bool OfficialSizes { get; init; } = true;
     /// <summary>Training samples used (0: all).</summary>
     public int TrainSamples { get; init; }
     /// <summary>Test samples used (0: all).</summary>

@@ -33,7 +33,7 @@ public sealed class ExperimentData : IDisposable
     /// </summary>
     public static ExperimentData Load(ExperimentConfig config)
     {
-        var options = new DatasetLoadOptions { ImageSize = config.ImageSize };
+        var options = new DatasetLoadOptions { ImageSize = config.ImageSize, OfficialSizes = config.OfficialSizes };
         var dataDir = string.IsNullOrEmpty(config.DataDir) ? null : config.DataDir;
         using var splits = DatasetCatalog.Load(config.Dataset, dataDir, options);
         var (train, validation) = DatasetSplit.TrainValidation(splits.Train, config.ValidationSamples, config.Seed);

@@ -22,7 +22,7 @@ public static class RunPlanner
     public static RunPlan Make(ExperimentConfig config, string? runFolder = null, int timedSteps = 2, int? trainImages = null)
     {
         config.Validate();
-        if (timedSteps < 1) throw new ArgumentOutOfRangeException(nameof(timedSteps), timedSteps, "plan: time at least 1 step of each network (--steps 2).");
+        if (timedSteps < 1) throw new ArgumentOutOfRangeException(nameof(timedSteps), timedSteps, "plan: time at least 1 step of each network (--steps 2); fewer than 2 are timed as 2.");
         var device = ExperimentRunner.Prepare(config);
         var stored = DatasetCatalog.Info(config.Dataset);
         stored = stored with { ImageSize = StoredSide(config, stored) };
@@ -30,12 +30,15 @@ public static class RunPlanner
         int images = trainImages ?? TrainImages(config, stored);
         int fullSteps = StepsPerEpoch(images, config.BatchSize, config.MaxBatchesPerEpoch);
 
-        using var synthetic = SyntheticImages(stored, timedSteps * config.BatchSize, config.Seed);
+        // At least two steps an epoch: a ResNet trained one step an epoch turns NaN in its second epoch here.
+        using var synthetic = SyntheticImages(stored, Math.Max(2, timedSteps) * config.BatchSize, config.Seed);
         var rehearsalTrain = new BatchIterator(synthetic, config.BatchSize, stored.Normalization, shuffle: true, seed: config.Seed,
             augment: ExperimentData.TrainingAugmentation(config, stored));
         var rehearsal = config with
         {
             Epochs = 2, ParentEpochs = 2, SubnetEpochs = 2, MaxBatchesPerEpoch = 0, WarmupEpochs = 0, Schedule = LearningRateSchedule.Constant,
+            // Random pixels and labels teach nothing; a small rate keeps them from diverging (a step costs the same).
+            LearningRate = 1e-4, SubnetLearningRate = 0,
         };
 
         var methods = new List<PlannedMethod>();
