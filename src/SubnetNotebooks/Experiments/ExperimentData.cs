@@ -79,13 +79,12 @@ public sealed class ExperimentData : IDisposable
         return replacement;
     }
 
-    /// <summary>The centre <paramref name="crop"/> x <paramref name="crop"/> of every image, as uint8 again.</summary>
+    /// <summary>The centre <paramref name="crop"/> x <paramref name="crop"/> of every image (a copy, uint8 [N, C, crop, crop]).</summary>
     static ImageDataset CentreCrop(ImageDataset data, int crop)
     {
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var x = new ResizeCenterCrop(data.Height, crop).Apply(data.Pixels.to_type(TorchSharp.torch.ScalarType.Float32), null!);
-        var pixels = x.round().clamp(0, 255).to_type(TorchSharp.torch.ScalarType.Byte).contiguous().MoveToOuterDisposeScope();
-        return new ImageDataset(data.Name, pixels, data.Labels.clone().MoveToOuterDisposeScope(), data.Classes, data.ClassNames);
+        using var rows = data.Pixels.narrow(2, (data.Height - crop) / 2, crop);
+        using var square = rows.narrow(3, (data.Width - crop) / 2, crop);
+        return new ImageDataset(data.Name, square.contiguous().clone(), data.Labels.clone(), data.Classes, data.ClassNames);
     }
 
     /// <summary>A seeded, class-stratified subset of <paramref name="count"/> OOD test images, with channels and side matched to the in-distribution images.</summary>
