@@ -24,6 +24,12 @@ app.Configure(config =>
         .WithExample("sweep", "--profile", "paper", "--seeds", "0,1,2", "--engine", "slurm", "--partition", "gpu", "--gpus", "1", "--cpus", "8", "--time", "24:00:00", "--out", "runs/paper-sweep");
     config.AddCommand<SweepTaskCommand>("sweep-task").WithDescription("Run one job of a sweep (what each worker process and Slurm task calls).");
     config.AddCommand<CollectCommand>("collect").WithDescription("Merge every finished run folder of a sweep into each experiment's summary (mean ± std over seeds) and one report.html; list the unfinished jobs.");
+    config.AddCommand<ProfilesCommand>("profiles")
+        .WithDescription("List every profile: dataset, model, M, epochs of every stage, optimiser, augmentation, OOD and shift sets, what it assumes.");
+    config.AddCommand<PlanCommand>("plan")
+        .WithDescription("Say what `reproduce` with the same options will do: every training run with epochs and steps, each method's parameters and FLOPs, the run folder, and the wall time estimated from timed steps on this device.")
+        .WithExample("plan", "--profile", "paper-cifar10")
+        .WithExample("plan", "--profile", "paper-cub200", "--set", "batchSize=32");
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure the efficiency figures side by side (masked/dense step, training and inference cost vs MC dropout, kit vs PyTorch, memory, data pipeline).");
     config.AddCommand<ExportWeightsCommand>("export-weights")
         .WithDescription("Export every trained single, MC dropout, deep-ensemble and subnetwork member of a run folder as PyTorch state dicts with a manifest.")

@@ -8,7 +8,7 @@ namespace SubnetNotebooks.Cli.Commands;
 public class ExperimentSettings : CommandSettings
 {
     [CommandOption("--profile <NAME>")]
-    [Description("smoke, cpu or paper (default: SUBNET_PROFILE, else cpu).")]
+    [Description("smoke, cpu, paper-cifar10, paper-cifar100, paper-cifar10-wrn, paper-cifar100-wrn, paper-tinyimagenet, paper-cub200 (paper = paper-cifar10); `subnet profiles` lists them. Default: SUBNET_PROFILE, else cpu.")]
     public string? Profile { get; init; }
 
     [CommandOption("--config <FILE>")]

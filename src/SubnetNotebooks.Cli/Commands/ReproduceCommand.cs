@@ -12,7 +12,7 @@ namespace SubnetNotebooks.Cli.Commands;
 /// </summary>
 public sealed class ReproduceCommand : Command<ReproduceCommand.Settings>
 {
-    public sealed class Settings : ExperimentSettings
+    public class Settings : ExperimentSettings
     {
         [CommandOption("--methods <LIST>")]
         [Description("Comma-separated methods: single, mcdropout, deep, subnet, subnet-budget, deep-budget, batchensemble, mimo, masksembles, packed, overlap (default: the profile's).")]
@@ -31,16 +31,28 @@ public sealed class ReproduceCommand : Command<ReproduceCommand.Settings>
             Seeds is not null && Seed is not null
                 ? ValidationResult.Error($"--seed {Seed} and --seeds {Seeds} both name seeds: pass --seed S for one run or --seeds 0,1,2 for a sweep.")
                 : ValidationResult.Success();
+
+        [CommandOption("--plan-steps <N>")]
+        [Description("Steps of each network timed for the plan printed first (see `subnet plan`); 0 skips the plan. Default 2.")]
+        public int PlanSteps { get; init; } = 2;
+
+        /// <summary>The config of <see cref="ExperimentSettings.BuildConfig"/> with --methods applied, validated.</summary>
+        public ExperimentConfig BuildRunConfig()
+        {
+            var config = BuildConfig();
+            if (Methods is not null)
+                config = config with { Methods = Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
+            config.Validate();
+            return config;
+        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var config = settings.BuildConfig();
-        if (settings.Methods is not null)
-            config = config with { Methods = settings.Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
-        config.Validate();
+        var config = settings.BuildRunConfig();
         if (settings.Seeds is not null) return Sweep(config, SeedSweep.ParseSeeds(settings.Seeds), settings.Out ?? SeedSweep.DefaultRoot(config), cancellation);
         var runFolder = settings.Out ?? RunFolder.DefaultPath(config);
+        if (settings.PlanSteps > 0) PlanTable.Write(RunPlanner.Make(config, runFolder, settings.PlanSteps));
         AnsiConsole.MarkupLineInterpolated($"[bold]subnet reproduce[/] {config.Dataset}, profile {config.Profile}, M = {config.Members}, methods {string.Join(",", config.Methods)}, seed {config.Seed}");
         AnsiConsole.MarkupLineInterpolated($"run folder: {runFolder}");
         var outcome = ConsoleProgress.Run(observer => ExperimentRunner.Run(config, runFolder, observer, cancellation, settings.Amend));

@@ -8,7 +8,7 @@ namespace SubnetNotebooks.Cli.Commands;
 /// <summary>`subnet run NOTEBOOK... --profile P --out DIR`: executes notebooks headlessly, in this process.</summary>
 public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 {
-    static readonly string[] Profiles = ["smoke", "cpu", "paper"];
+    static readonly IReadOnlyList<string> Profiles = SubnetNotebooks.Experiments.Profiles.Names;
 
     public sealed class Settings : CommandSettings
     {
@@ -17,7 +17,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public string[] Notebooks { get; init; } = [];
 
         [CommandOption("--profile <PROFILE>")]
-        [Description("Experiment profile the notebooks use (SUBNET_PROFILE): smoke, cpu or paper. Default: $SUBNET_PROFILE, else cpu.")]
+        [Description("Experiment profile the notebooks use (SUBNET_PROFILE): smoke, cpu or a paper-* profile (`subnet profiles`). Default: $SUBNET_PROFILE, else cpu.")]
         public string? Profile { get; init; }
 
         [CommandOption("--no-wait")]

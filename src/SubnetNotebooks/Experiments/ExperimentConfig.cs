@@ -12,7 +12,7 @@ namespace SubnetNotebooks.Experiments;
 /// </summary>
 public sealed record ExperimentConfig
 {
-    /// <summary>Profile the defaults came from: smoke, cpu or paper.</summary>
+    /// <summary>Profile the defaults came from (see <see cref="Profiles"/>): smoke, cpu, paper-cifar10, ...</summary>
     public string Profile { get; init; } = "cpu";
     /// <summary>In-distribution dataset (see DatasetCatalog): fashion-mnist, mnist, digits, cifar10, cifar100, cub200, tiny-imagenet.</summary>
     public string Dataset { get; init; } = "fashion-mnist";
@@ -20,6 +20,8 @@ public sealed record ExperimentConfig
     public string OodDataset { get; init; } = "mnist";
     /// <summary>Dataset folder searched first ("" for the catalogue's search order).</summary>
     public string DataDir { get; init; } = "";
+    /// <summary>Require the official record counts of CIFAR files (10,000 per CIFAR-10 batch); false accepts any whole number of records (subsets, small test files).</summary>
+    public bool OfficialSizes { get; init; } = true;
     /// <summary>Training samples used (0: all).</summary>
     public int TrainSamples { get; init; }
     /// <summary>Test samples used (0: all).</summary>
@@ -33,10 +35,21 @@ public sealed record ExperimentConfig
     /// in a data dir, else the kit's synthetic corruptions) or synthetic (always the kit's).
     /// </summary>
     public string ShiftBenchmark { get; init; } = "auto";
-    /// <summary>Side of the square images for datasets that are resized (CUB-200, Tiny-ImageNet).</summary>
+    /// <summary>Side the images of resized datasets (CUB-200, Tiny-ImageNet) are loaded at; see <see cref="CropSize"/> for what the network sees.</summary>
     public int ImageSize { get; init; } = 64;
-    /// <summary>Random crop and flip on CIFAR-like data during training.</summary>
+    /// <summary>
+    /// Side of the crop the network sees (0: the images as loaded): training takes a random crop of this side from the
+    /// <see cref="ImageSize"/> images, validation, test and OOD images their centre crop. CUB-200: 224 of 256.
+    /// </summary>
+    public int CropSize { get; init; }
+    /// <summary>Training-time augmentation on (the kind is <see cref="Augmentation"/>).</summary>
     public bool Augment { get; init; }
+    /// <summary>
+    /// Kind of augmentation when <see cref="Augment"/> is on: "crop-flip" (zero-pad 4, random crop, flip; CIFAR,
+    /// Tiny-ImageNet), "random-resized-crop-flip" (a random <see cref="CropSize"/> crop of the resized image + flip;
+    /// CUB-200), or "" for the dataset's usual one.
+    /// </summary>
+    public string Augmentation { get; init; } = "";
 
     /// <summary>Model family: mlp, smallcnn, resnet18, wrn.</summary>
     public string Model { get; init; } = "mlp";
@@ -225,6 +238,10 @@ public sealed record ExperimentConfig
             throw new ArgumentException($"shiftBenchmark must be auto or synthetic, got '{ShiftBenchmark}' (--set shiftBenchmark=auto).");
         if (Pretrained.Length > 0 && !File.Exists(Pretrained))
             throw new ArgumentException($"pretrained {Pretrained}: no such file. Pass a PyTorch state dict saved with torch.save(model.state_dict(), path) (--set pretrained=FILE).");
+        if (CropSize < 0 || CropSize > ImageSize && Dataset is "cub200" or "tiny-imagenet")
+            throw new ArgumentException($"cropSize {CropSize} must be in [0, imageSize = {ImageSize}] (--set cropSize=224 --set imageSize=256).");
+        if (Augmentation is not ("" or "crop-flip" or "random-resized-crop-flip"))
+            throw new ArgumentException($"augmentation '{Augmentation}' is unknown: use crop-flip, random-resized-crop-flip or \"\" for the dataset's usual one (--set augmentation=crop-flip).");
         if (Overlap is < 0 or > 1) throw new ArgumentException($"overlap must be in [0, 1], got {Overlap} (--set overlap=0.5).");
         if (Prefetch is < -1 or > 2) throw new ArgumentException($"prefetch must be -1 (auto), 0 (off), 1 or 2, got {Prefetch} (--set prefetch=1).");
         if (DeviceDataLimitMb < 0) throw new ArgumentException($"deviceDataLimitMb must be >= 0, got {DeviceDataLimitMb} (--set deviceDataLimitMb=2048).");

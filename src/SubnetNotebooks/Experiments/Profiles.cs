@@ -1,31 +1,54 @@
 namespace SubnetNotebooks.Experiments;
 
 /// <summary>
-/// The profiles (ARCHITECTURE.md#profiles). smoke: seconds, tiny subsets, what CI runs for every notebook.
-/// cpu: minutes on 2 CPU cores on Fashion-MNIST, every method trained close to convergence.
-/// paper: CIFAR-10 with ResNet-18 at the paper's scale on CUDA.
+/// The named profiles (ARCHITECTURE.md#profiles), each with one line on what it assumes. smoke: seconds, what CI runs for every
+/// notebook. cpu: minutes on 2 CPU cores on Fashion-MNIST. paper-*: one per experiment of the paper, for CUDA
+/// machines (`subnet plan --profile NAME` says what one costs before it starts). "paper" is paper-cifar10.
 /// </summary>
 public static class Profiles
 {
-    /// <summary>Profile names, in order of cost.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["smoke", "cpu", "paper"];
+    /// <summary>Every profile, in order of cost within its family.</summary>
+    public static IReadOnlyList<Profile> All { get; } =
+    [
+        new("smoke", "Seconds: 1,200 Fashion-MNIST images, a 64-64 MLP, one epoch of every stage; proves the pipeline runs, says nothing about the paper.", () => Smoke),
+        new("cpu", "Minutes on 2 cores: full Fashion-MNIST, MLP 784-512-512-10, 30 epochs of every stage (an epoch ~1.4 s), every method close to convergence.", () => Cpu),
+        new("cpu-cnn", "About 30 minutes a seed on 2 cores: full Fashion-MNIST, SmallCnn 16-32-64 with M = 4 fused subnetworks 4-8-16, baselines 8 epochs, parent 4, subnetworks 8, plus the equal-budget rows (subnet-budget, deep-budget); the convolutional evidence.", () => CpuCnn),
+        new("paper-cifar10", PaperAssumes("CIFAR-10", "CIFAR-100"), () => PaperCifar10),
+        new("paper-cifar100", PaperAssumes("CIFAR-100", "CIFAR-10"), () => PaperCifar100),
+        new("paper-cifar10-wrn", WrnAssumes("CIFAR-10"), () => Wrn(PaperCifar10, "paper-cifar10-wrn")),
+        new("paper-cifar100-wrn", WrnAssumes("CIFAR-100"), () => Wrn(PaperCifar100, "paper-cifar100-wrn")),
+        new("paper-tinyimagenet",
+            "Tiny-ImageNet (100k train, 10k val as test, 200 classes) at 64x64, ResNet-18 CIFAR stem, pad-4 crop + flip; an epoch is ~8x a CIFAR " +
+            "epoch (2x the images, 4x the pixels), so 100 baseline epochs, parent 80 + subnetworks 80 (= 100 full-model epochs at M = 4); no OOD set.",
+            () => PaperTinyImageNet),
+        new("paper-cub200",
+            "CUB-200-2011 (5,994 train, 5,794 test, 200 classes) trained FROM SCRATCH (no ImageNet weights: accuracy is far below fine-tuned " +
+            "results), resized to 256, random crop 224 + flip for training, centre crop 224 for test; ResNet-18 with the CIFAR stem (no " +
+            "stride-2 stem), so a 224x224 image costs ~49x a CIFAR one; batch 64 at lr 0.05 (0.1 x 64/128); no OOD set.",
+            () => PaperCub200),
+    ];
+
+    /// <summary>Other names for profiles: "paper" is paper-cifar10.</summary>
+    public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string> { ["paper"] = "paper-cifar10" };
+
+    /// <summary>Every profile name and alias that <see cref="Get"/> accepts.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(p => p.Name), .. Aliases.Keys];
 
     /// <summary>The environment variable that picks a profile when none is passed.</summary>
     public const string EnvironmentVariable = "SUBNET_PROFILE";
 
-    /// <summary>The profile named by <paramref name="name"/>, else by SUBNET_PROFILE, else cpu.</summary>
-    public static ExperimentConfig Get(string? name = null)
+    /// <summary>The profile named by <paramref name="name"/> (or an alias), else by SUBNET_PROFILE, else cpu.</summary>
+    public static ExperimentConfig Get(string? name = null) => Find(name).Create();
+
+    /// <summary>The registry entry of <paramref name="name"/> (or an alias), else of SUBNET_PROFILE, else of cpu.</summary>
+    public static Profile Find(string? name = null)
     {
         name ??= Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (string.IsNullOrWhiteSpace(name)) name = "cpu";
-        return name.Trim().ToLowerInvariant() switch
-        {
-            "smoke" => Smoke,
-            "cpu" => Cpu,
-            "paper" => Paper,
-            "cpu-cnn" => CpuCnn,
-            _ => throw new ArgumentException($"Unknown profile '{name}': use one of {string.Join(", ", Names)} (--profile or {EnvironmentVariable})."),
-        };
+        var key = name.Trim().ToLowerInvariant();
+        if (Aliases.TryGetValue(key, out var target)) key = target;
+        return All.FirstOrDefault(p => p.Name == key)
+            ?? throw new ArgumentException($"Unknown profile '{name}': use one of {string.Join(", ", Names)} (--profile or {EnvironmentVariable}); `subnet profiles` lists them.");
     }
 
     /// <summary>Seconds: 1,200 training and 500 test images, a small MLP, one epoch each.</summary>
@@ -72,13 +95,67 @@ public static class Profiles
         Methods = ["single", "mcdropout", "deep", "subnet", "subnet-budget", "deep-budget"],
     };
 
-    /// <summary>CIFAR-10, ResNet-18 (CIFAR stem), M = 4, the usual 200-epoch SGD recipe with augmentation; for CUDA machines.</summary>
-    public static ExperimentConfig Paper => new()
+    /// <summary>The old name of <see cref="PaperCifar10"/>.</summary>
+    public static ExperimentConfig Paper => PaperCifar10;
+
+    /// <summary>
+    /// CIFAR-10, ResNet-18 (CIFAR stem), M = 4, SGD lr 0.1, momentum 0.9, weight decay 5e-4, cosine over 200 epochs,
+    /// pad-4 crop + flip; OOD CIFAR-100. The parent and every subnetwork train 160 epochs each: M compact subnetworks
+    /// together cost about 1/M of the parent a step, so 160 + 160/4 = 200 full-model epochs, MC dropout's budget.
+    /// </summary>
+    public static ExperimentConfig PaperCifar10 => new()
     {
-        Profile = "paper", Dataset = "cifar10", OodDataset = "cifar100",
-        ValidationSamples = 5000, Augment = true,
+        Profile = "paper-cifar10", Dataset = "cifar10", OodDataset = "cifar100",
+        ValidationSamples = 5000, Augment = true, Augmentation = "crop-flip",
         Model = "resnet18", Widths = [64, 128, 256, 512], Dropout = 0.1, Members = 4,
-        Epochs = 200, ParentEpochs = 200, SubnetEpochs = 100, BatchSize = 128, LearningRate = 0.1,
-        WeightDecay = 5e-4, Threads = 0,
+        Epochs = 200, ParentEpochs = 160, SubnetEpochs = 160, BatchSize = 128, LearningRate = 0.1,
+        Momentum = 0.9, WeightDecay = 5e-4, Schedule = Training.LearningRateSchedule.Cosine, Threads = 0,
     };
+
+    /// <summary>As <see cref="PaperCifar10"/> on CIFAR-100 (fine labels) with CIFAR-10 as the OOD set.</summary>
+    public static ExperimentConfig PaperCifar100 => PaperCifar10 with { Profile = "paper-cifar100", Dataset = "cifar100", OodDataset = "cifar10" };
+
+    /// <summary>
+    /// WRN-28-10 with uncertainty-baselines' baselines/cifar recipe: 200 epochs, batch 128 at lr 0.1 (their base rate
+    /// at batch 128, scaled by batch/128), Nesterov momentum 0.9, step decay x0.2 at epochs 60, 120 and 160, one warm-up
+    /// epoch, Keras l2 2e-4 (a loss term 2e-4 |w|^2, whose gradient is SGD weight decay 4e-4); pad-4 crop + flip.
+    /// </summary>
+    static ExperimentConfig Wrn(ExperimentConfig cifar, string name) => cifar with
+    {
+        Profile = name, Model = "wrn", Depth = 28, WidthFactor = 10, Widths = [16, 160, 320, 640],
+        Nesterov = true, WeightDecay = 4e-4, Schedule = Training.LearningRateSchedule.Step, StepMilestones = [60, 120, 160],
+        StepGamma = 0.2, WarmupEpochs = 1,
+    };
+
+    /// <summary>Tiny-ImageNet at 64x64 with ResNet-18; 100 baseline epochs, parent and subnetworks 80 each (see the registry line).</summary>
+    public static ExperimentConfig PaperTinyImageNet => PaperCifar10 with
+    {
+        Profile = "paper-tinyimagenet", Dataset = "tiny-imagenet", OodDataset = "", ImageSize = 64,
+        Epochs = 100, ParentEpochs = 80, SubnetEpochs = 80,
+    };
+
+    /// <summary>CUB-200 at 256 with 224 crops, ResNet-18 from scratch, batch 64 at lr 0.05, 200 baseline epochs, parent and subnetworks 160.</summary>
+    public static ExperimentConfig PaperCub200 => PaperCifar10 with
+    {
+        Profile = "paper-cub200", Dataset = "cub200", OodDataset = "", ImageSize = 256, CropSize = 224,
+        Augmentation = "random-resized-crop-flip", ValidationSamples = 600, ShiftSamples = 1000, BatchSize = 64, LearningRate = 0.05,
+    };
+
+    static string PaperAssumes(string dataset, string ood) =>
+        $"{dataset} (45k train, 5k validation, 10k test), ResNet-18 CIFAR stem, SGD lr 0.1 momentum 0.9 wd 5e-4, cosine, pad-4 crop + flip, " +
+        $"200 baseline epochs; parent 160 + subnetworks 160 = 200 full-model epochs at M = 4 (MC dropout's budget); OOD {ood}; a CUDA GPU.";
+
+    static string WrnAssumes(string dataset) =>
+        $"{dataset} with WRN-28-10 and uncertainty-baselines' recipe (200 epochs, batch 128, lr 0.1, Nesterov 0.9, x0.2 at 60/120/160, " +
+        "1 warm-up epoch, l2 2e-4 = wd 4e-4): the rows compare with PAPER.md's reference table; the 160-epoch parent and subnetworks see the first two decays.";
+}
+
+/// <summary>A named profile: the defaults of one experiment and one line on what it assumes.</summary>
+/// <param name="Name">what --profile and SUBNET_PROFILE take</param>
+/// <param name="Assumes">one line: data, model, recipe and why its epochs are what they are</param>
+/// <param name="Build">makes a fresh config (configs hold arrays, so every caller gets its own)</param>
+public sealed record Profile(string Name, string Assumes, Func<ExperimentConfig> Build)
+{
+    /// <summary>A fresh copy of this profile's config.</summary>
+    public ExperimentConfig Create() => Build();
 }

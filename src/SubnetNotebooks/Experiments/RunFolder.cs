@@ -29,6 +29,19 @@ public sealed class RunFolder
         Path.Combine("runs", $"{config.Profile}-{config.Dataset}-m{config.Members}-seed{config.Seed}");
 
     /// <summary>
+    /// The folder to open for <paramref name="path"/>: the path itself, or — when it is &lt;dir&gt;/methods (the notebooks'
+    /// shared folder of trained methods), does not exist, and &lt;dir&gt; holds a run (config.json) — &lt;dir&gt;, the
+    /// layout `subnet reproduce --out DIR` leaves, so notebooks pointed at DIR load its methods.
+    /// </summary>
+    public static string Locate(string path)
+    {
+        var trimmed = Path.TrimEndingDirectorySeparator(path);
+        if (Path.GetFileName(trimmed) != "methods" || Directory.Exists(trimmed)) return path;
+        var parent = Path.GetDirectoryName(trimmed);
+        return !string.IsNullOrEmpty(parent) && File.Exists(Path.Combine(parent, "config.json")) ? parent : path;
+    }
+
+    /// <summary>
     /// Creates the folder and writes config.json, or reopens a folder of the same experiment to resume it.
     /// A folder that holds a different experiment is an error naming the fields that differ, unless
     /// <paramref name="amend"/> (`--amend`): then the new config is written and the old one kept as

@@ -14,7 +14,7 @@ namespace SubnetNotebooks.Experiments;
 /// </summary>
 public static class ShiftEvaluation
 {
-    /// <summary>Measures <paramref name="ensemble"/> on the session's test set (its first <paramref name="samples"/> images) under shift.</summary>
+    /// <summary>Measures <paramref name="ensemble"/> on the session's test set (a seeded, class-stratified subset of <paramref name="samples"/> images) under shift.</summary>
     /// <param name="session">the open experiment whose test set, normalisation, batch size and device are used</param>
     /// <param name="ensemble">a trained ensemble of that session</param>
     /// <param name="samples">test images used (0: all)</param>
@@ -45,7 +45,7 @@ public static class ShiftEvaluation
     /// <param name="normalization">the normalisation the ensemble was trained with</param>
     /// <param name="batchSize">evaluation batch size</param>
     /// <param name="device">where the ensemble runs</param>
-    /// <param name="samples">the first images used (0: all)</param>
+    /// <param name="samples">images used, a seeded class-stratified subset (0: all)</param>
     /// <param name="corruptions">corruption names (default: all)</param>
     /// <param name="severities">severities (default: 1 to 5)</param>
     /// <param name="seed">seed of the corruption noise</param>
@@ -54,8 +54,9 @@ public static class ShiftEvaluation
     {
         int n = samples > 0 ? Math.Min(samples, test.Count) : test.Count;
         using var scope = NewDisposeScope();
-        var images = test.Pixels.narrow(0, 0, n).to_type(ScalarType.Float32).div(255f);
-        var labels = test.Labels.narrow(0, 0, n);
+        using var chosen = tensor(DatasetSplit.StratifiedIndices(test.Labels.data<long>().ToArray(), n, seed));
+        var images = test.Pixels.index_select(0, chosen).to_type(ScalarType.Float32).div(255f);
+        var labels = test.Labels.index_select(0, chosen);
         return ShiftReport.Measure(images, corrupted =>
         {
             using var inner = NewDisposeScope();

@@ -55,7 +55,7 @@ public class ShiftEvaluationTests
     }
 
     [Fact]
-    public void SamplesTakesTheFirstImagesOnly()
+    public void SamplesTakesAClassStratifiedSubset()
     {
         var pixels = tensor(new byte[] { 0, 51, 102, 255, 10, 20, 30, 40, 50, 60, 70, 80 }, [3, 1, 2, 2]);
         using var test = new ImageDataset("toy/test", pixels, tensor(new long[] { 1, 0, 0 }), 2);
@@ -63,8 +63,9 @@ public class ShiftEvaluationTests
         var report = ShiftEvaluation.Measure(ensemble, test, new Normalization([0.5f], [0.25f]), 8, CPU, samples: 1,
             corruptions: ["contrast"], severities: [3]);
         Assert.Equal(4, ensemble.Seen[0].Length);
-        // The only image has label 1; the constant answer says 0.
-        Assert.Equal(0.0, report.Clean.Accuracy, 12);
-        Assert.Equal(-Math.Log(0.25), report.Clean.Nll, 6);
+        // One of 3 images: class 0 holds 2/3 of them, class 1 1/3, so the one image is of class 0 (not the first image,
+        // of class 1). The constant answer (0.75 on class 0) is right: accuracy 1, NLL -log 0.75.
+        Assert.Equal(1.0, report.Clean.Accuracy, 12);
+        Assert.Equal(-Math.Log(0.75), report.Clean.Nll, 6);
     }
 }

@@ -1,0 +1,126 @@
+using SubnetNotebooks.Data;
+using SubnetNotebooks.Ensembles;
+using SubnetNotebooks.Training;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Experiments;
+
+/// <summary>
+/// Makes the <see cref="RunPlan"/> of an experiment: a rehearsal trains every configured method for two short
+/// epochs on synthetic images of the experiment's shape (random pixels, the configured augmentation and batch size)
+/// on the experiment's device; the second epoch's step time, times the full run's steps, is the estimate.
+/// A deep ensemble is rehearsed with one member (its M members are alike) and the subnetwork ensemble's parent is
+/// not rehearsed when a full network (single, MC dropout) already was: it is that network.
+/// </summary>
+public static class RunPlanner
+{
+    /// <summary>The plan of <paramref name="config"/> with every network timed for <paramref name="timedSteps"/> steps.</summary>
+    /// <param name="config">the experiment (validated here)</param>
+    /// <param name="runFolder">where its run folder goes (null: the default, runs/&lt;profile&gt;-...)</param>
+    /// <param name="timedSteps">steps of each rehearsal epoch (the first epoch warms up, the second is timed)</param>
+    /// <param name="trainImages">images of one training epoch (null: from the dataset's documented split size)</param>
+    public static RunPlan Make(ExperimentConfig config, string? runFolder = null, int timedSteps = 2, int? trainImages = null)
+    {
+        config.Validate();
+        if (timedSteps < 1) throw new ArgumentOutOfRangeException(nameof(timedSteps), timedSteps, "plan: time at least 1 step of each network (--steps 2); fewer than 2 are timed as 2.");
+        var device = ExperimentRunner.Prepare(config);
+        var stored = DatasetCatalog.Info(config.Dataset);
+        stored = stored with { ImageSize = StoredSide(config, stored) };
+        var model = stored with { ImageSize = config.CropSize > 0 ? config.CropSize : stored.ImageSize };
+        int images = trainImages ?? TrainImages(config, stored);
+        int fullSteps = StepsPerEpoch(images, config.BatchSize, config.MaxBatchesPerEpoch);
+
+        // At least two steps an epoch: a ResNet trained one step an epoch turns NaN in its second epoch here.
+        using var synthetic = SyntheticImages(stored, Math.Max(2, timedSteps) * config.BatchSize, config.Seed);
+        var rehearsalTrain = new BatchIterator(synthetic, config.BatchSize, stored.Normalization, shuffle: true, seed: config.Seed,
+            augment: ExperimentData.TrainingAugmentation(config, stored));
+        var rehearsal = config with
+        {
+            Epochs = 2, ParentEpochs = 2, SubnetEpochs = 2, MaxBatchesPerEpoch = 0, WarmupEpochs = 0, Schedule = LearningRateSchedule.Constant,
+            // Random pixels and labels teach nothing; a small rate keeps them from diverging (a step costs the same).
+            LearningRate = 1e-4, SubnetLearningRate = 0,
+        };
+
+        var methods = new List<PlannedMethod>();
+        // The full network (what single and MC dropout train, every deep member and the parent): its run, parameters and FLOPs.
+        (PlannedRun Run, long Parameters, long Flops)? full = null;
+        foreach (var name in config.Methods.Select(m => m.Trim().ToLowerInvariant()))
+        {
+            if (name == "deep" && full is not null)
+            {
+                var (run, parameters, flops) = full.Value;
+                methods.Add(new PlannedMethod(name, config.Members, parameters * config.Members, flops * config.Members,
+                    Enumerable.Range(1, config.Members).Select(k => run with { Method = name, Run = $"deep/{k}" }).ToArray()));
+                continue;
+            }
+            var parentKnown = name == "subnet" && full is not null;
+            var one = name == "deep" ? rehearsal with { Members = 1 } : parentKnown ? rehearsal with { ParentEpochs = 0 } : rehearsal;
+            var timed = Rehearse(name, one, model, rehearsalTrain, device);
+            var runs = timed.Runs.Select(r => r with
+            {
+                Epochs = EpochsOf(config, name, r.Run),
+                StepsPerEpoch = fullSteps * Math.Max(1, r.StepsPerEpoch / rehearsalTrain.BatchesPerEpoch),
+            }).ToList();
+            if (parentKnown) runs.Insert(0, full!.Value.Run with { Method = name, Run = "subnet/parent", Epochs = config.ParentEpochs });
+            if (name == "deep")
+            {
+                runs = Enumerable.Range(1, config.Members).Select(k => runs[0] with { Run = $"deep/{k}" }).ToList();
+                timed = timed with { Members = config.Members, Parameters = timed.Parameters * config.Members, FlopsPerExample = timed.FlopsPerExample * config.Members };
+            }
+            var planned = timed with { Runs = runs };
+            if (name is "single" or "mcdropout" && full is null)
+                full = (runs[0], planned.Parameters, name == "single" ? planned.FlopsPerExample : planned.FlopsPerExample / planned.Members);
+            methods.Add(planned);
+        }
+        var where = device.type == TorchSharp.DeviceType.CPU ? $"cpu ({get_num_threads()} threads)" : device.ToString();
+        return new RunPlan(config, runFolder ?? RunFolder.DefaultPath(config), images, where, methods);
+    }
+
+    /// <summary>Images of one training epoch: the documented training split less the validation samples, capped by trainSamples.</summary>
+    public static int TrainImages(ExperimentConfig config, DatasetInfo info)
+    {
+        int available = Math.Max(0, info.TrainCount - config.ValidationSamples);
+        return config.TrainSamples > 0 ? Math.Min(config.TrainSamples, available) : available;
+    }
+
+    /// <summary>Optimiser steps of one epoch: ceil(images / batch), capped by maxBatchesPerEpoch when it is set.</summary>
+    public static int StepsPerEpoch(int images, int batchSize, int maxBatchesPerEpoch = 0)
+    {
+        int steps = (images + batchSize - 1) / batchSize;
+        return maxBatchesPerEpoch > 0 ? Math.Min(steps, maxBatchesPerEpoch) : steps;
+    }
+
+    /// <summary>Epochs of run <paramref name="run"/> of <paramref name="method"/>: the parent's, the subnetworks' or the baselines'.</summary>
+    public static int EpochsOf(ExperimentConfig config, string method, string run) =>
+        method != "subnet" ? config.Epochs : run.EndsWith("/parent", StringComparison.Ordinal) ? config.ParentEpochs : config.SubnetEpochs;
+
+    /// <summary>The side images are loaded at: the configured imageSize for the resized datasets (CUB-200, Tiny-ImageNet), else the stored side.</summary>
+    static int StoredSide(ExperimentConfig config, DatasetInfo info) =>
+        info.Name is "cub200" or "tiny-imagenet" ? config.ImageSize : info.ImageSize;
+
+    /// <summary>Trains <paramref name="method"/> for the rehearsal's epochs and times the last epoch of every run.</summary>
+    static PlannedMethod Rehearse(string method, ExperimentConfig rehearsal, DatasetInfo model, BatchIterator train, Device device)
+    {
+        var batches = new Dictionary<string, int>();
+        var observer = new TrainingObserver(onBatch: b => batches[b.Run] = b.Batches);
+        using var ensemble = Experiments.Methods.Create(method, rehearsal, model);
+        ensemble.Fit(new EnsembleTrainingContext(train, null, device, null, observer));
+        var runs = ensemble.TrainingRuns.Where(r => r.History.Count > 0).Select(r =>
+        {
+            var last = r.History[^1];
+            int steps = batches.GetValueOrDefault(last.Run, train.BatchesPerEpoch);
+            return new PlannedRun(method, last.Run, last.Epochs, steps, last.Seconds / steps);
+        }).ToArray();
+        return new PlannedMethod(method, ensemble.Members, ensemble.Parameters, ensemble.FlopsPerExample, runs);
+    }
+
+    /// <summary>Random images of the stored shape, labels cycling through the classes.</summary>
+    /// <returns>a dataset of uint8 [count, C, side, side]</returns>
+    static ImageDataset SyntheticImages(DatasetInfo info, int count, long seed)
+    {
+        using var generator = new TorchSharp.torch.Generator((ulong)seed);
+        var pixels = randint(0, 256, [count, info.Channels, info.ImageSize, info.ImageSize], dtype: ScalarType.Byte, generator: generator);
+        var labels = arange(count, dtype: ScalarType.Int64).remainder(info.Classes);
+        return new ImageDataset($"{info.Name} (synthetic)", pixels, labels, info.Classes);
+    }
+}
