@@ -38,9 +38,9 @@ page.Prose("""
     """);
 
 page.Cell(1);
-// The profile comes from SUBNET_PROFILE (smoke, cpu, paper; cpu when unset). This notebook keeps its own run folder,
+// The profile comes from SUBNET_PROFILE (smoke, cpu, paper-*; cpu when unset). This notebook keeps its own run folder,
 // so its config never clashes with another notebook's, and a rerun resumes from its checkpoints.
-var config = Profiles.Get();
+var config = NotebookRun.Config(); // SUBNET_RUN_DIR naming a `subnet reproduce --out DIR` folder: that run's config.json
 var runFolder = Path.Combine(Environment.GetEnvironmentVariable("SUBNET_RUN_DIR") ?? $"../runs/notebooks-{config.Profile}", "01-mc-dropout-gap");
 // Notebooks 01, 02 and 04 to 07 train the same methods with the same config: they share one folder of trained
 // methods, so a method trained by one notebook is loaded from its checkpoints by the next.

@@ -33,9 +33,9 @@ page.Prose("""
     """);
 
 page.Cell(1);
-// The profile comes from SUBNET_PROFILE (smoke, cpu, paper; cpu when unset). This notebook keeps its own run folder,
+// The profile comes from SUBNET_PROFILE (smoke, cpu, paper-*; cpu when unset). This notebook keeps its own run folder,
 // so its config never clashes with another notebook's, and a rerun resumes from its checkpoints.
-var config = Profiles.Get();
+var config = NotebookRun.Config(); // SUBNET_RUN_DIR naming a `subnet reproduce --out DIR` folder: that run's config.json
 var runFolder = Path.Combine(Environment.GetEnvironmentVariable("SUBNET_RUN_DIR") ?? $"../runs/notebooks-{config.Profile}", "03-training-subnetworks");
 Console.WriteLine($"profile {config.Profile}: {config.Dataset}, {config.Model} [{string.Join(", ", config.Widths)}], M = {config.Members}, seed {config.Seed}");
 Console.WriteLine($"run folder: {Path.GetFullPath(runFolder)}");

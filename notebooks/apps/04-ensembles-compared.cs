@@ -34,9 +34,9 @@ page.Prose("""
     """);
 
 page.Cell(1);
-// The profile comes from SUBNET_PROFILE (smoke, cpu, paper; cpu when unset). This notebook keeps its own run folder,
+// The profile comes from SUBNET_PROFILE (smoke, cpu, paper-*; cpu when unset). This notebook keeps its own run folder,
 // so its config never clashes with another notebook's, and a rerun resumes from its checkpoints.
-var config = Profiles.Get();
+var config = NotebookRun.Config(); // SUBNET_RUN_DIR naming a `subnet reproduce --out DIR` folder: that run's config.json
 var runFolder = Path.Combine(Environment.GetEnvironmentVariable("SUBNET_RUN_DIR") ?? $"../runs/notebooks-{config.Profile}", "04-ensembles-compared");
 // Notebooks 01, 02 and 04 to 07 train the same methods with the same config: they share one folder of trained
 // methods, so a method trained by one notebook is loaded from its checkpoints by the next.
@@ -51,7 +51,7 @@ page.Prose("""
     """);
 
 page.Cell(2);
-string[] methods = Methods.Names.ToArray();
+string[] methods = NotebookRun.Methods(Methods.Names); // on a headless run: the methods it trained
 var session = ExperimentSession.Open(config with { Methods = methods }, methodsFolder);
 page.Show(string.Join(", ", methods));
 page.Prose("""
