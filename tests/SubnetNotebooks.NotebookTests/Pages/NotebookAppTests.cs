@@ -41,23 +41,56 @@ public class NotebookAppTests
         Assert.Contains("foreach (var i in new[] { x2 }) display(i);", app);
     }
 
-    [Fact]
-    public async Task TheEnsemblesAppWritesAnOfflinePageWithItsProseTablesAndCharts()
+    /// <summary>Runs notebooks/apps/<paramref name="name"/>.cs in the smoke profile and returns its page's HTML.</summary>
+    static async Task<string> RunApp(string name)
     {
         var runs = Repository.NewTempFolder("app-runs");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "run", "notebooks/apps/04-ensembles-compared.cs" }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { "run", $"notebooks/apps/{name}.cs" }) start.ArgumentList.Add(a);
         start.Environment["SUBNET_PROFILE"] = "smoke";
         start.Environment["SUBNET_RUN_DIR"] = runs;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"dotnet run notebooks/apps/04-ensembles-compared.cs exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
-
-        var page = Path.Combine(runs, "04-ensembles-compared.html");
+        Assert.True(process.ExitCode == 0, $"dotnet run notebooks/apps/{name}.cs exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        var page = Path.Combine(runs, $"{name}.html");
         Assert.True(File.Exists(page), $"no page at {page}:\n{await stdout}");
-        var html = File.ReadAllText(page);
+        return File.ReadAllText(page);
+    }
+
+    /// <summary>The text of the notebook's first Markdown heading, read from the .ipynb.</summary>
+    static string Title(string notebook)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Notebooks, notebook)));
+        var line = doc.RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.GetProperty("cell_type").GetString() == "markdown")
+            .SelectMany(c => c.GetProperty("source").ValueKind == System.Text.Json.JsonValueKind.Array
+                ? c.GetProperty("source").EnumerateArray().Select(l => l.GetString() ?? "")
+                : (c.GetProperty("source").GetString() ?? "").Split('\n'))
+            .First(l => l.StartsWith("# ", StringComparison.Ordinal));
+        return line[2..].Trim();
+    }
+
+    public static TheoryData<string> OtherNotebooks() =>
+        new(Directory.GetFiles(Repository.Notebooks, "*.ipynb").Select(Path.GetFileName).OfType<string>()
+            .Where(n => n != "04-ensembles-compared.ipynb").Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(OtherNotebooks))]
+    public async Task EveryAppRunsInTheSmokeProfileAndWritesAnOfflinePage(string notebook)
+    {
+        var html = await RunApp(Path.GetFileNameWithoutExtension(notebook));
+        Assert.Single(Regex.Matches(html, Regex.Escape("* plotly.js v")));
+        Assert.DoesNotContain("cdn.plot.ly/plotly-", html);
+        // The page's heading is the notebook's (Markdig escapes only & < > ").
+        Assert.Contains($">{Title(notebook).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;")}</h1>", html);
+    }
+
+    [Fact]
+    public async Task TheEnsemblesAppWritesAnOfflinePageWithItsProseTablesAndCharts()
+    {
+        var html = await RunApp("04-ensembles-compared");
         Assert.Single(Regex.Matches(html, Regex.Escape("* plotly.js v")));
         Assert.DoesNotContain("cdn.plot.ly/plotly-", html);
         Assert.Contains("<h1 id=\"the-ensembles-compared\">04 · The ensembles compared</h1>", html);
