@@ -6,7 +6,7 @@ namespace SubnetNotebooks.Training;
 /// PyTorch's torch.use_deterministic_algorithms for the kit (`--set deterministic=true`): libtorch raises an error
 /// for an op without a deterministic implementation, cuDNN picks deterministic kernels and stops benchmarking, and
 /// cuBLAS gets the CUBLAS_WORKSPACE_CONFIG it needs. TorchSharp 0.107 declares torch.use_deterministic_algorithms
-/// but throws NotImplementedException (and exports no native entry for it), so this calls libtorch's
+/// only as a method that always throws "not implemented" (and exports no native entry for it), so this calls libtorch's
 /// at::Context directly; that needs libtorch's Itanium C++ names, i.e. Linux or macOS.
 /// </summary>
 public static class DeterministicAlgorithms
