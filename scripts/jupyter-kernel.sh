@@ -68,7 +68,13 @@ kernel_copy() {
     echo "error: dotnet tool restore did not leave Microsoft.dotnet-interactive $tool_version under $nuget or ~/.nuget/packages; run 'dotnet tool restore' and read its output." >&2; exit 1; }
 
   echo "Building src/SubnetNotebooks.Notebooks (Release), which the notebooks reference"
-  dotnet build src/SubnetNotebooks.Notebooks -c Release -v quiet -nologo >/dev/null
+  local build_log
+  build_log="$(mktemp)"
+  dotnet build src/SubnetNotebooks.Notebooks -c Release -v quiet -nologo >"$build_log" 2>&1 || {
+    cat "$build_log" >&2
+    echo "error: 'dotnet build src/SubnetNotebooks.Notebooks -c Release' failed (its output is above; a restore needs nuget.org and a few GB free under NUGET_PACKAGES)." >&2
+    exit 1; }
+  rm -f "$build_log"
   local fsharp="$nuget/fsharp.core/$fsharp_version/lib/netstandard2.1/FSharp.Core.dll"
   [ -f "$fsharp" ] || { echo "error: $fsharp is missing after the build; run 'dotnet restore src/SubnetNotebooks' and check FSharp.Core in Directory.Packages.props." >&2; exit 1; }
 
