@@ -67,6 +67,7 @@ public static class RunPlanner
                 runs = Enumerable.Range(1, config.Members).Select(k => runs[0] with { Run = $"deep/{k}" }).ToList();
                 timed = timed with { Members = config.Members, Parameters = timed.Parameters * config.Members, FlopsPerExample = timed.FlopsPerExample * config.Members };
             }
+            if (name == "subnet-budget") runs = BudgetSplit(config, runs, full?.Run);
             var planned = timed with { Runs = runs };
             if (name is "single" or "mcdropout" && full is null)
                 full = (runs[0], planned.Parameters, name == "single" ? planned.FlopsPerExample : planned.FlopsPerExample / planned.Members);
@@ -90,9 +91,32 @@ public static class RunPlanner
         return maxBatchesPerEpoch > 0 ? Math.Min(steps, maxBatchesPerEpoch) : steps;
     }
 
-    /// <summary>Epochs of run <paramref name="run"/> of <paramref name="method"/>: the parent's, the subnetworks' or the baselines'.</summary>
-    public static int EpochsOf(ExperimentConfig config, string method, string run) =>
-        method != "subnet" ? config.Epochs : run.EndsWith("/parent", StringComparison.Ordinal) ? config.ParentEpochs : config.SubnetEpochs;
+    /// <summary>
+    /// Epochs of run <paramref name="run"/> of <paramref name="method"/>: the parent's or the subnetworks' (subnet and, before
+    /// its budget split, subnet-budget), E / M for a deep-budget member, else the baselines' E.
+    /// </summary>
+    public static int EpochsOf(ExperimentConfig config, string method, string run) => method switch
+    {
+        "subnet" or "subnet-budget" => run.EndsWith("/parent", StringComparison.Ordinal) ? config.ParentEpochs : config.SubnetEpochs,
+        "deep-budget" => Experiments.Methods.DeepBudgetEpochs(config),
+        _ => config.Epochs,
+    };
+
+    /// <summary>
+    /// subnet-budget's runs at the split its training will choose: MC dropout's E epochs of the full network (timed here)
+    /// are the budget, and <see cref="TrainingBudget.Split"/> divides it between the parent and the members by their timed epochs.
+    /// </summary>
+    static List<PlannedRun> BudgetSplit(ExperimentConfig config, List<PlannedRun> runs, PlannedRun? fullNetwork)
+    {
+        var parent = runs.FirstOrDefault(r => r.Run.EndsWith("/parent", StringComparison.Ordinal));
+        if (parent is null) return runs;
+        double Epoch(PlannedRun r) => r.StepsPerEpoch * r.SecondsPerStep;
+        var members = runs.Where(r => r != parent).ToList();
+        double reference = Epoch(fullNetwork ?? parent), parentEpoch = Epoch(parent), membersEpoch = members.Sum(Epoch);
+        if (!(reference > 0) || !(parentEpoch > 0) || !(membersEpoch > 0)) return runs;
+        var (p, s) = TrainingBudget.Split(reference * config.Epochs, parentEpoch, membersEpoch, config.ParentEpochs, config.SubnetEpochs);
+        return runs.Select(r => r with { Epochs = r == parent ? p : s }).ToList();
+    }
 
     /// <summary>The side images are loaded at: the configured imageSize for the resized datasets (CUB-200, Tiny-ImageNet), else the stored side.</summary>
     static int StoredSide(ExperimentConfig config, DatasetInfo info) =>

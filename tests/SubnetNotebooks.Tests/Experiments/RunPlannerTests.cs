@@ -50,6 +50,29 @@ public class RunPlannerTests
     }
 
     [Fact]
+    public void BudgetRowsArePlannedAtTheirOwnEpochs()
+    {
+        var config = Tiny with { Methods = ["mcdropout", "subnet-budget", "deep-budget"], Epochs = 4, ParentEpochs = 1, SubnetEpochs = 1 };
+        var plan = RunPlanner.Make(config, timedSteps: 2);
+        // deep-budget: M = 2 members of E / M = 2 epochs each.
+        var deep = plan.Runs.Where(r => r.Method == "deep-budget").ToArray();
+        Assert.Equal(2, deep.Length);
+        Assert.All(deep, r => Assert.Equal(2, r.Epochs));
+        // subnet-budget: P parent epochs and S member epochs whose timed cost is MC dropout's E epochs T, whatever the
+        // configured 1 : 1 split said. S rounds what P leaves, so the cost is at least T - me / 2; P rounds k x 1 with
+        // k = T / (pe + me), so P x pe <= T + pe / 2, and S >= 1 adds at most one members epoch me.
+        double Epoch(PlannedRun r) => r.StepsPerEpoch * r.SecondsPerStep;
+        var budget = plan.Runs.Where(r => r.Method == "subnet-budget").ToArray();
+        var parent = budget.Single(r => r.Run.EndsWith("/parent"));
+        var members = budget.Where(r => r != parent).ToArray();
+        Assert.All(members, r => Assert.Equal(members[0].Epochs, r.Epochs));
+        double target = 4 * Epoch(plan.Runs.Single(r => r.Method == "mcdropout"));
+        double planned = parent.Epochs * Epoch(parent) + members[0].Epochs * members.Sum(Epoch);
+        double pe = Epoch(parent), me = members.Sum(Epoch);
+        Assert.InRange(planned, target - 0.5 * me - 1e-9, target + 0.5 * pe + me + 1e-9);
+    }
+
+    [Fact]
     public void PlanCountsParametersOfEveryMethod()
     {
         var plan = Planned.Value;
