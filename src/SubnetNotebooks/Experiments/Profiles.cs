@@ -12,7 +12,7 @@ public static class Profiles
     [
         new("smoke", "Seconds: 1,200 Fashion-MNIST images, a 64-64 MLP, one epoch of every stage; proves the pipeline runs, says nothing about the paper.", () => Smoke),
         new("cpu", "Minutes on 2 cores: full Fashion-MNIST, MLP 784-512-512-10, 30 epochs of every stage (an epoch ~1.4 s), every method close to convergence.", () => Cpu),
-        new("cpu-cnn", "About 30 minutes a seed on 2 cores: full Fashion-MNIST, SmallCnn 16-32-64 with M = 4 fused subnetworks 4-8-16, baselines 8 epochs, parent 4, subnetworks 8, plus the equal-budget rows (subnet-budget, deep-budget); the convolutional evidence.", () => CpuCnn),
+        new("cpu-cnn", "About 15 minutes a seed on 2 idle cores: 20,000 Fashion-MNIST training images (stratified), SmallCnn 16-32-64 with M = 4 fused subnetworks 4-8-16, baselines 8 epochs, parent 4, subnetworks 8, plus the equal-budget rows (subnet-budget, deep-budget); the convolutional evidence.", () => CpuCnn),
         new("paper-cifar10", PaperAssumes("CIFAR-10", "CIFAR-100"), () => PaperCifar10),
         new("paper-cifar100", PaperAssumes("CIFAR-100", "CIFAR-10"), () => PaperCifar100),
         new("paper-cifar10-wrn", WrnAssumes("CIFAR-10"), () => Wrn(PaperCifar10, "paper-cifar10-wrn")),
@@ -75,21 +75,21 @@ public static class Profiles
     };
 
     /// <summary>
-    /// The convolutional evidence on 2 cores: full Fashion-MNIST, SmallCnn 16-32-64 (24,058 parameters; each of the M = 4
-    /// subnetworks 4-8-16, trained fused as one grouped network), baselines 8 epochs, parent 4, subnetworks 8, and the
-    /// equal-budget rows (subnet-budget, deep-budget: 4 members x 2 epochs). Sizing: DESIGN.md's idle figure for a CNN
-    /// 32-64-128 on 28x28 (146 ms a step on 2 threads, batch 128) scaled by the kit's short timings of 15 steps on 2 threads
-    /// (dense 16-32-64 at 0.70x the CPU time of 32-64-128 a step; its 4 fused members at 1.0-1.8x a parent step), taken
-    /// while about 35 other jobs loaded the 2 cores (wall times of 2.5-5 s a step there, so only the ratios were used):
-    /// about 50-100 ms a step, 21-44 s an epoch of 430 steps. The six methods train about 78 parent-epoch equivalents
-    /// (single 8, mcdropout 8, deep 32, deep-budget 8, subnet 4 + 8 fused, subnet-budget about 8), 27 minutes a seed at
-    /// 21 s an epoch; re-time first on an idle machine (subnet bench --only b --model smallcnn --widths 16,32,64) and lower
-    /// epochs to 6 (parent 3) when an epoch takes over 22 s. With the cosine schedule the loss flattens in the last epochs.
+    /// The convolutional evidence on 2 cores: 20,000 Fashion-MNIST training images (a stratified subset; the full 10,000 test
+    /// images), SmallCnn 16-32-64 (24,058 parameters; each of the M = 4 subnetworks 4-8-16, trained fused as one grouped
+    /// network), baselines 8 epochs, parent 4, subnetworks 8, and the equal-budget rows (subnet-budget, deep-budget: 4
+    /// members x 2 epochs). Sizing, measured on an idle 2-core AMD EPYC: an epoch of the dense network (157 steps of batch
+    /// 128, 2 threads) takes about 8.7 s, the 4 members' epoch (fused or one after another, as execution=auto picks) about
+    /// as long. The six methods train about 78 parent-epoch equivalents (single 8, mcdropout 8, deep 32, deep-budget 8,
+    /// subnet 4 + 8, subnet-budget about 8): about 11 minutes of training a seed, plus evaluation. On the full 55,000
+    /// images the same run takes about 30 minutes of training a seed (--set trainSamples=0).
+    /// A loaded machine is far slower than its share of the cores suggests: libtorch's worker threads wait for each
+    /// other, so time a seed with nothing else running.
     /// </summary>
     public static ExperimentConfig CpuCnn => new()
     {
         Profile = "cpu-cnn", Dataset = "fashion-mnist", OodDataset = "mnist",
-        ValidationSamples = 5000, ShiftSamples = 1000,
+        ValidationSamples = 5000, TrainSamples = 20000, ShiftSamples = 1000,
         Model = "smallcnn", Widths = [16, 32, 64], Dropout = 0.1, Members = 4,
         Epochs = 8, ParentEpochs = 4, SubnetEpochs = 8, BatchSize = 128, LearningRate = 0.05,
         Methods = ["single", "mcdropout", "deep", "subnet", "subnet-budget", "deep-budget"],

@@ -33,6 +33,7 @@ public static class TorchRuntime
             _ready = true;
             if (!OperatingSystem.IsLinux()) return;
             OneDnnIsa.Apply();
+            HeapRetention.Apply();
             PatchAll();
             if (typeof(torch).Assembly.Location is { Length: > 0 } torchDll) PackagedLibtorch.Preload(torchDll);
         }
