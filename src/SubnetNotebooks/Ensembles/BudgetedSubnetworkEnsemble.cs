@@ -9,7 +9,10 @@ namespace SubnetNotebooks.Ensembles;
 /// The subnetwork ensemble at MC dropout's training cost ("subnet-budget"): a short timing of a few steps of the MC-dropout
 /// network, the parent and all M members measures their per-epoch costs relative to each other; scaled to MC dropout's
 /// measured seconds per epoch, they give the parent and member epochs (<see cref="TrainingBudget.Split"/>) whose cost equals
-/// MC dropout's. The split is saved in checkpoints/&lt;method&gt;/budget.json and reused on resume.
+/// MC dropout's. When MC dropout's training was measured in this run, a parent epoch is taken to cost exactly what an
+/// MC-dropout epoch cost: the parent is the same network on the same batches (its dropout layers aside), and a timing of
+/// 10 steps on a 2-core machine was measured 30 % off in either direction, which put the cost ratio at 0.88
+/// and 1.29 in two seeds of the cpu-cnn profile. The split is saved in checkpoints/&lt;method&gt;/budget.json and reused on resume.
 /// </summary>
 /// <param name="recipe">the model family</param>
 /// <param name="parentOptions">the parent's options; its epochs set the P : S ratio that the budget scales</param>
@@ -23,7 +26,7 @@ namespace SubnetNotebooks.Ensembles;
 /// <param name="timingBatches">steps timed per network (after as many warm-up steps)</param>
 public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptions parentOptions, TrainingOptions memberOptions,
     SubnetworkSettings settings, long seed, double parentDropout, TrainingOptions referenceOptions, double referenceDropout,
-    Func<double?> referenceSeconds, int timingBatches = 10) : IEnsemble, IBudgetedEnsemble
+    Func<double?> referenceSeconds, int timingBatches = 30) : IEnsemble, IBudgetedEnsemble
 {
     /// <summary>The method name, also the checkpoint prefix.</summary>
     public const string Name = "subnet-budget";
@@ -74,7 +77,8 @@ public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptio
         double? measured = referenceSeconds();
         int epochs = referenceOptions.Epochs;
         double referenceEpoch = measured is > 0 ? measured.Value / epochs : referenceStep * batches;
-        double parentEpoch = referenceEpoch * parentStep / referenceStep, membersEpoch = referenceEpoch * membersStep / referenceStep;
+        double parentEpoch = measured is > 0 ? referenceEpoch : referenceEpoch * parentStep / referenceStep;
+        double membersEpoch = referenceEpoch * membersStep / referenceStep;
         double target = referenceEpoch * epochs;
         var (p, s) = TrainingBudget.Split(target, parentEpoch, membersEpoch, parentOptions.Epochs, memberOptions.Epochs);
         return new TrainingBudget(p, s, target, parentEpoch, membersEpoch, referenceEpoch, measured is > 0);

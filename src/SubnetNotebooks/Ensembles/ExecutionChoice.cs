@@ -21,6 +21,22 @@ public sealed record ExecutionChoice(SubnetworkExecution Used, IReadOnlyDictiona
     /// <summary>Timed training steps per candidate; the median counts.</summary>
     public const int TimedSteps = 3;
 
+    /// <summary>
+    /// Bytes of the unfolded inputs that one training step of fused-unfold keeps for backward: for every convolution of
+    /// every member, batch x in x k x k x H_out x W_out floats (the [M, in * k * k, batch * H_out * W_out] operand of its bmm).
+    /// </summary>
+    public static long UnfoldBytes(IReadOnlyList<PrunableModel> members, int batch) =>
+        members.Sum(m => m.MaskedLayers.Where(l => l is MaskedConv2d)
+            .Sum(l => (long)batch * l.InputUnits * l.KernelArea * l.Positions * sizeof(float)));
+
+    /// <summary>
+    /// Whether fused-unfold may be timed: its unfolded inputs (<see cref="UnfoldBytes"/>) within a quarter of this
+    /// machine's memory and at most 4 GiB. A WRN-28-10 batch of 128 would need about 10 GiB and, on a 24 GiB machine,
+    /// took the process past its memory; auto then times only fused and compact.
+    /// </summary>
+    public static bool UnfoldFits(IReadOnlyList<PrunableModel> members, int batch, long memoryBytes) =>
+        UnfoldBytes(members, batch) <= Math.Min(4L << 30, memoryBytes / 4);
+
     /// <summary>The execution's config name: auto, fused, fused-unfold, compact, masked.</summary>
     public static string NameOf(SubnetworkExecution execution) => execution == SubnetworkExecution.FusedUnfold ? "fused-unfold" : execution.ToString().ToLowerInvariant();
 

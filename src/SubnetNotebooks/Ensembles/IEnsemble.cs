@@ -37,6 +37,12 @@ public interface IEnsemble : IDisposable
     long Parameters { get; }
     /// <summary>Floating-point operations to predict one example with all members.</summary>
     long FlopsPerExample { get; }
+    /// <summary>
+    /// Floating-point operations the kit's implementation actually computes to predict one example with all members:
+    /// <see cref="FlopsPerExample"/> except where members run the dense network under a mask (Masksembles, the overlap
+    /// ensemble). MC dropout's M passes are dense in both counts (its random masks change with every example).
+    /// </summary>
+    long ExecutedFlopsPerExample => FlopsPerExample;
     /// <summary>Every training run of this ensemble (parent first where there is one).</summary>
     IReadOnlyList<TrainingResult> TrainingRuns { get; }
 }

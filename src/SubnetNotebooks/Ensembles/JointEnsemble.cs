@@ -53,6 +53,7 @@ public abstract class JointEnsemble(TrainingOptions options, int members, long s
 
     public long Parameters => Network.Parameters;
     public long FlopsPerExample => Network.FlopsPerExample;
+    public long ExecutedFlopsPerExample => Network.ExecutedFlopsPerExample;
     public IReadOnlyList<TrainingResult> TrainingRuns => _run is null ? [] : [_run];
 
     public void Dispose()

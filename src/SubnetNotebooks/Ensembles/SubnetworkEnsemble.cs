@@ -131,7 +131,8 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
         if (settings.Execution != SubnetworkExecution.Auto) return new(settings.Execution, none);
         if (Checkpoint.Exists(context.CheckpointFor($"{Method}/1"))) return new(SubnetworkExecution.Compact, none);
         var candidates = new List<SubnetworkExecution> { SubnetworkExecution.Fused };
-        if (_members[0] is not Mlp) candidates.Add(SubnetworkExecution.FusedUnfold);
+        if (_members[0] is not Mlp && ExecutionChoice.UnfoldFits(_members, trains[0].BatchSize, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes))
+            candidates.Add(SubnetworkExecution.FusedUnfold);
         if (!Checkpoint.Exists(context.CheckpointFor($"{Method}/fused"))) candidates.Add(SubnetworkExecution.Compact);
         return ExecutionChoice.Measure(_members, trains, memberOptions, context.Device, candidates);
     }
@@ -140,6 +141,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     PrunableModel BuildMember(MaskSet mask, int k, bool compact)
     {
         var model = settings.Inherit ? Parent.CloneModel() : recipe(MemberSeed(seed, k), parentDropout);
+        if (!settings.Inherit) ThinInitialisation.Rescale(model, mask); // a fresh network at the subnetwork's own fan-in
         model.ApplyMask(mask);
         if (!compact) return model;
         using (model) return model.Compact(mask);

@@ -199,9 +199,21 @@ public sealed record ExperimentConfig
             try { parsed = JsonNode.Parse(value); }
             catch (JsonException) { parsed = JsonValue.Create(value); }
         }
+        var expected = current?.GetValueKind() switch
+        {
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "true or false",
+            JsonValueKind.Array => "a comma-separated list",
+            _ => "a value like the profile's",
+        };
         node[field] = parsed;
         try { return FromJson(node.ToJsonString(), $"--set {key}={value}"); }
-        catch (ArgumentException e) { throw new ArgumentException($"--set {key}={value}: {e.InnerException?.Message ?? e.Message}", e); }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--set {key}={value}: {field} takes {expected} (now {current?.ToJsonString() ?? "null"}). " +
+                $"Give each field its own --set, e.g. --set {field}={current?.ToJsonString().Trim('"') ?? "..."} --set other=... " +
+                $"({e.InnerException?.Message ?? e.Message})");
+        }
     }
 
     /// <summary>The training options of the single model, MC-dropout model and deep-ensemble members.</summary>

@@ -17,9 +17,11 @@ public interface IExperimentObserver : ITrainingObserver
 /// method's start; it includes what the process already held, e.g. the data; 0: not measured)</param>
 /// <param name="Execution">how a subnetwork ensemble's members trained (and what auto timed); null for other methods</param>
 /// <param name="Budget">budget.* metrics of a method trained to a measured budget (subnet-budget), else null</param>
+/// <param name="ExecutedFlopsPerExample">FLOPs the implementation computes per example (0: the same as <paramref name="FlopsPerExample"/>)</param>
 public sealed record MethodOutcome(string Method, int Members, EvaluationReport Report, long Parameters, long FlopsPerExample,
     double TrainingSeconds, double InferenceSeconds, IReadOnlyList<TrainingResult> TrainingRuns, ShiftReport? Shift = null,
-    long PeakMemoryBytes = 0, IReadOnlyDictionary<string, double>? Budget = null, ExecutionChoice? Execution = null)
+    long PeakMemoryBytes = 0, IReadOnlyDictionary<string, double>? Budget = null, ExecutionChoice? Execution = null,
+    long ExecutedFlopsPerExample = 0)
 {
     /// <summary>Every metric as flat keys, plus cost.* (cost.execution.* for a subnetwork ensemble), shift.* and budget.* keys.</summary>
     public IReadOnlyDictionary<string, double> Flatten()
@@ -29,6 +31,7 @@ public sealed record MethodOutcome(string Method, int Members, EvaluationReport 
             ["cost.members"] = Members,
             ["cost.parameters"] = Parameters,
             ["cost.flops_per_example"] = FlopsPerExample,
+            ["cost.executed_flops_per_example"] = ExecutedFlopsPerExample > 0 ? ExecutedFlopsPerExample : FlopsPerExample,
             ["cost.train_seconds"] = TrainingSeconds,
             ["cost.inference_seconds"] = InferenceSeconds,
         };
@@ -122,7 +125,7 @@ public static class ExperimentRunner
             : null;
         var outcome = new MethodOutcome(ensemble.Method, ensemble.Members, report, ensemble.Parameters, ensemble.FlopsPerExample,
             ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns.ToArray(), shift, CostMeasurement.PeakMemoryBytes(),
-            (ensemble as IBudgetedEnsemble)?.BudgetMetrics, (ensemble as SubnetworkEnsemble)?.ExecutionChoice);
+            (ensemble as IBudgetedEnsemble)?.BudgetMetrics, (ensemble as SubnetworkEnsemble)?.ExecutionChoice, ensemble.ExecutedFlopsPerExample);
         return (outcome, test);
     }
 }

@@ -12,9 +12,10 @@ public sealed record QualityRow(string Method, int Members, double Accuracy, dou
 public sealed record MemberRow(string Method, int Members, double MeanMemberAccuracy, double BestMemberAccuracy, double WorstMemberAccuracy,
     double EnsembleAccuracy, double MeanMemberNll, double EnsembleNll, double Disagreement, double Kl, double ErrorCorrelation);
 
-/// <summary>What a method costs next to what it achieves.</summary>
+/// <summary>What a method costs next to what it achieves; ExecutedFlopsPerExample is what the implementation computes
+/// (above FlopsPerExample where members run the dense network under a mask).</summary>
 public sealed record CostRow(string Method, int Members, long Parameters, long FlopsPerExample, double TrainingSeconds,
-    double InferenceSeconds, double Accuracy, double Nll);
+    double InferenceSeconds, double Accuracy, double Nll, long ExecutedFlopsPerExample);
 
 /// <summary>OOD detection by one uncertainty score of one method.</summary>
 public sealed record OodRow(string Method, string Score, double Auroc, double Aupr, double FprAt95Tpr);
@@ -49,7 +50,7 @@ public static class ExperimentTables
     /// <summary>One <see cref="CostRow"/> per method.</summary>
     public static IReadOnlyList<CostRow> Cost(IEnumerable<MethodOutcome> methods) => methods.Select(m =>
         new CostRow(m.Method, m.Members, m.Parameters, m.FlopsPerExample, m.TrainingSeconds, m.InferenceSeconds,
-            m.Report.Test.Accuracy, m.Report.Test.Nll)).ToArray();
+            m.Report.Test.Accuracy, m.Report.Test.Nll, m.ExecutedFlopsPerExample > 0 ? m.ExecutedFlopsPerExample : m.FlopsPerExample)).ToArray();
 
     /// <summary>One <see cref="OodRow"/> per method and uncertainty score (methods without an OOD report are skipped).</summary>
     public static IReadOnlyList<OodRow> OutOfDistribution(IEnumerable<MethodOutcome> methods) =>

@@ -20,6 +20,7 @@ public static class SeedSummaryTable
         new("NLL (TS)", "ts.nll", "F4"), new("ECE (TS)", "ts.ece", "F4"), new("mean member acc. %", "member.mean_accuracy", "F2", 100),
         new("disagreement", "diversity.disagreement", "F4"), new("OOD AUROC", "ood.auroc.entropy", "F3"),
         new("parameters", "cost.parameters", "N0", WithDeviation: false), new("MFLOPs/example", "cost.flops_per_example", "F2", 1e-6, false),
+        new("executed MFLOPs", "cost.executed_flops_per_example", "F2", 1e-6, false),
         new("train s", "cost.train_seconds", "F0"), new("train / MC dropout", SeedSummary.TrainRatioKey, "F2"),
     ];
 

@@ -31,6 +31,12 @@ public abstract class EnsembleNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Floating-point operations to predict one example with all members (2 x multiply-adds of linear and convolution layers).</summary>
     public abstract long FlopsPerExample { get; }
 
+    /// <summary>
+    /// Floating-point operations the forward pass of one example through all members actually computes: the same as
+    /// <see cref="FlopsPerExample"/> unless masked units still take part in dense products (see <see cref="MaskedMembersNetwork"/>).
+    /// </summary>
+    public virtual long ExecutedFlopsPerExample => FlopsPerExample;
+
     /// <summary>Training-mode output, aligned with the batch's labels; by default the ensemble logits.</summary>
     /// <param name="images">[B, C, H, W]</param>
     /// <returns>[B, classes]</returns>

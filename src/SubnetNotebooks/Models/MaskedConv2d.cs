@@ -29,6 +29,7 @@ public sealed class MaskedConv2d : MaskedLayer
     {
         _stride = stride;
         _padding = padding;
+        InitialisedByFanOut = kaimingFanOut;
         OutputHeight = OutputSize(inputSize.H, kernel, stride, padding);
         OutputWidth = OutputSize(inputSize.W, kernel, stride, padding);
         weight = nn.Parameter(empty(outputs, inputs, kernel, kernel));
@@ -39,6 +40,8 @@ public sealed class MaskedConv2d : MaskedLayer
         }
         RegisterComponents();
     }
+
+    public override bool InitialisedByFanOut { get; }
 
     /// <summary>Output height for the input size given at construction.</summary>
     public int OutputHeight { get; }

@@ -61,6 +61,12 @@ public abstract class MaskedLayer : nn.Module<Tensor, Tensor>
     /// <summary>The bias: [out], or null when the layer has none.</summary>
     public abstract Parameter? Bias { get; }
 
+    /// <summary>
+    /// True when the weight's initial scale follows the layer's fan-out (Kaiming-normal, fan-out mode: ResNet and WRN
+    /// convolutions); false when it follows the fan-in (PyTorch's default, bound 1 / sqrt(fan_in), bias alike).
+    /// </summary>
+    public virtual bool InitialisedByFanOut => false;
+
     /// <summary>Elements of the weight per (output unit, input unit) pair: kh * kw for a convolution, 1 otherwise.</summary>
     public long KernelArea => IsWeightLayer ? Weight.numel() / ((long)OutputUnits * InputUnits) : 1;
 

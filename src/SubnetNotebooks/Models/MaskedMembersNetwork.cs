@@ -60,4 +60,8 @@ public sealed class MaskedMembersNetwork : SharedWeightsNetwork
 
     /// <summary>Sum over members of the FLOPs of the shared model under that member's mask.</summary>
     public override long FlopsPerExample => _masks.Sum(m => Shared.FlopsPerExample(m));
+
+    /// <summary>M times the dense shared model's FLOPs: each member's tile of the batch runs the whole network, its mask
+    /// multiplying dropped units' outputs by zero, so the masked units cost as much as kept ones.</summary>
+    public override long ExecutedFlopsPerExample => Members * Shared.FlopsPerExample(null);
 }

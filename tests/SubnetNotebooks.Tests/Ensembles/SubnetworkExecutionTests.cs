@@ -2,6 +2,7 @@ using SubnetNotebooks.Data;
 using SubnetNotebooks.Ensembles;
 using SubnetNotebooks.Models;
 using SubnetNotebooks.Training;
+using SubnetNotebooks.Tests.Models;
 using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Tests.Ensembles;
@@ -41,6 +42,24 @@ public class SubnetworkExecutionTests
         Assert.Equal([2, 12, 3], probs[0].shape);
         Assert.True((probs[0] - probs[1]).abs().max().item<float>() < 1e-4f, "fused vs compact");
         Assert.True((probs[0] - probs[2]).abs().max().item<float>() < 1e-4f, "fused vs masked");
+    }
+
+    /// <summary>
+    /// SmallCnn [4, 6] on 1x8x8 images: conv1 reads 1 channel at 8 x 8 output positions, conv2 reads 4 channels at 4 x 4
+    /// (after a 2x2 pool); at batch 10 the unfolded inputs of both are 10 x (1 x 9 x 64 + 4 x 9 x 16) floats per member.
+    /// </summary>
+    [Fact]
+    public void UnfoldMemoryIsCountedPerConvolutionAndBoundsTheCandidates()
+    {
+        using var a = TinyModels.Cnn();
+        using var b = TinyModels.Cnn();
+        long perMember = 10L * (1 * 9 * 64 + 4 * 9 * 16) * 4;
+        Assert.Equal(2 * perMember, ExecutionChoice.UnfoldBytes([a, b], 10));
+        Assert.True(ExecutionChoice.UnfoldFits([a, b], 10, memoryBytes: 8 * perMember));
+        Assert.False(ExecutionChoice.UnfoldFits([a, b], 10, memoryBytes: 8 * perMember - 1));
+        // However much memory there is, at most 4 GiB: 2 x 400,000 x 1,152 floats (3.7 GB) fit, 2 x 500,000 x 1,152 (4.6 GB) do not.
+        Assert.True(ExecutionChoice.UnfoldFits([a, b], 400_000, memoryBytes: 1L << 40));
+        Assert.False(ExecutionChoice.UnfoldFits([a, b], 500_000, memoryBytes: 1L << 40));
     }
 
     [Fact]

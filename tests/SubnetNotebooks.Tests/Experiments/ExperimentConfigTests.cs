@@ -38,6 +38,10 @@ public class ExperimentConfigTests
         Assert.Contains("learningRate", e.Message);
         var bad = Assert.Throws<ArgumentException>(() => Profiles.Cpu.Set("members", "four"));
         Assert.Contains("members=four", bad.Message);
+        Assert.Contains("members takes a number (now 4)", bad.Message);
+        // Several fields in one --set: the message says to give each its own.
+        var joined = Assert.Throws<ArgumentException>(() => Profiles.Cpu.Set("epochs", "1,parentEpochs=1"));
+        Assert.Contains("Give each field its own --set", joined.Message);
         var unknownInFile = Assert.Throws<ArgumentException>(() => ExperimentConfig.FromJson("{\"membres\": 4}", "x.json"));
         Assert.Contains("x.json", unknownInFile.Message);
     }

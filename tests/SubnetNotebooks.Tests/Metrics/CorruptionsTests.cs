@@ -112,8 +112,25 @@ public class CorruptionsTests
         var report = ShiftReport.Measure(images, Predict, ["contrast", "brightness"], [1, 5], seed: 3);
         Assert.Equal(4, report.Entries.Count);
         Assert.Equal(("brightness", 5), (report.Entries[3].Corruption, report.Entries[3].Severity));
-        var brightness5 = Predict(Corruptions.Apply("brightness", 5, images, 3 + 1000 * 4 + 5));
-        Assert.Equal(QualityReport.Measure(brightness5).Nll, report.Entries[3].Quality.Nll, 12);
+        // Brightness 5 by hand (c = 0.3, no random draw): every pixel's channels scale by min(V + c, 1) / V, V their
+        // maximum; then p(class 1) = the image's mean and the NLL is -mean log p(label).
+        long[] shape = images.shape;
+        int n = (int)shape[0], channels = (int)shape[1], pixels = (int)(shape[2] * shape[3]);
+        float[] x = images.contiguous().data<float>().ToArray();
+        double nll = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double sum = 0;
+            for (int q = 0; q < pixels; q++)
+            {
+                double v = Enumerable.Range(0, channels).Max(c => x[(i * channels + c) * pixels + q]);
+                for (int c = 0; c < channels; c++)
+                    sum += v > 0 ? x[(i * channels + c) * pixels + q] * Math.Min(v + 0.3, 1) / v : 0.3;
+            }
+            double p1 = sum / (channels * pixels);
+            nll -= Math.Log(labels[i] == 1 ? p1 : 1 - p1);
+        }
+        Assert.Equal(nll / n, report.Entries[3].Quality.Nll, 5);
         var flat = new Dictionary<string, double>();
         report.AddTo(flat);
         Assert.Equal((report.Entries[1].Quality.Ece + report.Entries[3].Quality.Ece) / 2, flat["shift.mean.5.ece"], 12);

@@ -44,5 +44,7 @@ public class MaskedMembersNetworkTests
         Assert.Equal(3 * 4 + 3 + 3 * 3 + 3, network.Parameters);
         // Each member: 2 x (2 x 4 + 3 x 2) FLOPs.
         Assert.Equal(2 * 2L * (2 * 4 + 3 * 2), network.FlopsPerExample);
+        // Executed: each member's tile runs the dense 4-4-3 network, 2 x (4 x 4 + 4 x 3) FLOPs, twice.
+        Assert.Equal(2 * 2L * (4 * 4 + 4 * 3), network.ExecutedFlopsPerExample);
     }
 }
