@@ -89,7 +89,7 @@ public static class Trainer
         if (model is ITrainingObjective custom)
         {
             var (customLoss, customLogits) = custom.TrainingLoss(x, y, labelSmoothing);
-            return (customLoss, customLogits, customLoss);
+            return (customLoss, customLogits, custom.ObjectiveScale == 1 ? customLoss : customLoss * custom.ObjectiveScale);
         }
         var logits = model.call(x);
         var classes = logits.shape[^1];
