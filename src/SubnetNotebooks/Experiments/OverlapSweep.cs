@@ -37,7 +37,8 @@ public static class OverlapSweep
             var pointConfig = config with { Overlap = t };
             using var ensemble = new OverlapEnsemble(Methods.Recipe(pointConfig, data.Info), pointConfig.BaselineTraining, pointConfig.Members, pointConfig.Seed, t);
             var checkpoints = runFolder is null ? null : Path.Combine(runFolder, "checkpoints", name);
-            ensemble.Fit(new EnsembleTrainingContext(data.TrainBatches(pointConfig, pointConfig.Seed), null, device, checkpoints, observer, cancellation));
+            ensemble.Fit(new EnsembleTrainingContext(data.TrainBatches(pointConfig, pointConfig.Seed), data.ValidationFor(observer, pointConfig), device,
+                checkpoints, observer, cancellation));
             var iou = OverlapMasks.MeanPairwiseIoU(((MaskedMembersNetwork)ensemble.Network).Masks);
             observer?.OnStage(name, "evaluating");
             var (outcome, _) = ExperimentRunner.Evaluate(ensemble, data, pointConfig, device);
