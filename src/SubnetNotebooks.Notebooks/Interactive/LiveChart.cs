@@ -25,11 +25,14 @@ public sealed class LiveChart
     readonly DisplayedValue? _output;
     readonly bool _carriesScript;
 
-    LiveChart(string title, string xTitle, string yTitle)
+    readonly Func<string, string>? _panelOf;
+
+    LiveChart(string title, string xTitle, string yTitle, Func<string, string>? panelOf)
     {
         Title = title;
         XTitle = xTitle;
         YTitle = yTitle;
+        _panelOf = panelOf;
         if (KernelInvocationContext.Current is { } context)
             _output = context.Display(new HtmlString(Render(out _carriesScript)), HtmlFormatter.MimeType);
         else
@@ -49,7 +52,12 @@ public sealed class LiveChart
     public bool IsDisplayed => _output is not null;
 
     /// <summary>Shows an empty chart in the current notebook cell (nothing outside a notebook).</summary>
-    public static LiveChart Show(string title, string xTitle = "Epoch", string yTitle = "Value") => new(title, xTitle, yTitle);
+    /// <param name="title">chart title</param>
+    /// <param name="xTitle">x axis title</param>
+    /// <param name="yTitle">y axis title (of the single panel)</param>
+    /// <param name="panelOf">the panel (and its y axis title) of each series, e.g. "loss" or "accuracy", so metrics of different scales get their own y axes; null draws every series on one axis</param>
+    public static LiveChart Show(string title, string xTitle = "Epoch", string yTitle = "Value", Func<string, string>? panelOf = null) =>
+        new(title, xTitle, yTitle, panelOf);
 
     /// <summary>Adds one point to <paramref name="series"/> (created on first use) and redraws.</summary>
     public void Add(string series, double x, double y)
@@ -76,15 +84,15 @@ public sealed class LiveChart
         }
     }
 
-    /// <summary>The chart as it stands (an empty chart before the first point).</summary>
+    /// <summary>The chart as it stands (an empty chart before the first point; one panel per panel name when panels were given).</summary>
     public GenericChart Chart
     {
         get
         {
             var series = Series;
-            return series.Count == 0
-                ? Plotly.NET.Chart.Invisible().Titled(Title, XTitle, YTitle)
-                : MetricLines.Create(Title, XTitle, YTitle, series);
+            if (series.Count == 0) return Plotly.NET.Chart.Invisible().Titled(Title, XTitle, YTitle);
+            if (_panelOf is null) return MetricLines.Create(Title, XTitle, YTitle, series);
+            return MetricLines.Panels(Title, XTitle, series.GroupBy(s => _panelOf(s.Name)).Select(g => new MetricPanel(g.Key, g.ToArray())).ToArray());
         }
     }
 

@@ -10,9 +10,10 @@ namespace SubnetNotebooks.Interactive;
 
 /// <summary>
 /// Experiment progress in a notebook, from the same events that drive the CLI's progress bars: one
-/// live chart with a point per training run (parent, member) after every epoch (training loss, training
-/// accuracy, and validation accuracy when the run has a validation set), a progress line per run
-/// updated after every batch, and a stage line ("subnet: training"). Everything redraws in place.
+/// live chart (a loss panel and an accuracy panel, each with its own y axis) with a point per training run (parent, member) after every epoch (training loss, training
+/// accuracy, validation loss and accuracy: it asks training to evaluate the validation split every epoch), a
+/// progress line per run updated after every batch, and a stage line ("subnet: training"). A run loaded from
+/// its checkpoint draws its stored epochs first. Everything redraws in place.
 /// Outside a notebook it only records the epochs and stages.
 /// </summary>
 /// <example><code>
@@ -31,14 +32,14 @@ public sealed class NotebookProgress : IExperimentObserver
     {
         if (KernelInvocationContext.Current is { } context)
             _stageOutput = context.Display(new HtmlString(StageLine("", "starting")), HtmlFormatter.MimeType);
-        Chart = LiveChart.Show(title, "Epoch", "Loss / accuracy");
+        Chart = LiveChart.Show(title, "Epoch", "Loss / accuracy", series => series.EndsWith(" loss", StringComparison.Ordinal) ? "loss" : "accuracy");
     }
 
     /// <summary>Shows the stage line and an empty live chart in the current cell (records only, outside a notebook).</summary>
     /// <param name="title">Title of the live chart.</param>
     public static NotebookProgress Show(string title = "Training") => new(title);
 
-    /// <summary>The live chart: series "{run} loss", "{run} train accuracy" and "{run} validation accuracy".</summary>
+    /// <summary>The live chart: series "{run} loss", "{run} train accuracy", "{run} validation loss" and "{run} validation accuracy".</summary>
     public LiveChart Chart { get; }
 
     /// <summary>Every epoch reported so far, in order.</summary>
@@ -73,11 +74,28 @@ public sealed class NotebookProgress : IExperimentObserver
             _epochs.Add(p);
             _lines.TryGetValue(p.Run, out line);
         }
-        var points = new List<(string, double)> { ($"{p.Run} loss", p.TrainLoss), ($"{p.Run} train accuracy", p.TrainAccuracy) };
-        if (p.ValidationAccuracy is { } validation) points.Add(($"{p.Run} validation accuracy", validation));
-        Chart.Add(p.Epoch, points.ToArray());
+        Chart.Add(p.Epoch, Points(p));
         if (p.Epoch == p.Epochs)
             line?.Complete(string.Create(CultureInfo.InvariantCulture, $"loss {p.TrainLoss:F3}, accuracy {p.TrainAccuracy:P1}"));
+    }
+
+    /// <summary>Draws the stored epochs of a run loaded from its checkpoint (resumed, or finished and only loaded) before any new epoch.</summary>
+    public void OnResume(string run, IReadOnlyList<EpochProgress> history)
+    {
+        foreach (var p in history) Chart.Add(p.Epoch, Points(p));
+        if (history.Count > 0 && history[^1].Epoch == history[^1].Epochs) OnStage(run, $"loaded from its checkpoint ({history.Count} epochs done)");
+    }
+
+    /// <summary>True: training evaluates the validation split after every epoch, so the chart draws the validation curve.</summary>
+    public bool WantsValidation => true;
+
+    /// <summary>The chart's points of one epoch: loss, train accuracy and, when measured, validation loss and accuracy.</summary>
+    static (string Series, double Y)[] Points(EpochProgress p)
+    {
+        var points = new List<(string, double)> { ($"{p.Run} loss", p.TrainLoss), ($"{p.Run} train accuracy", p.TrainAccuracy) };
+        if (p.ValidationLoss is { } validationLoss) points.Add(($"{p.Run} validation loss", validationLoss));
+        if (p.ValidationAccuracy is { } validation) points.Add(($"{p.Run} validation accuracy", validation));
+        return points.ToArray();
     }
 
     /// <summary>Shows the stage in the stage line (e.g. "subnet: evaluating").</summary>

@@ -6,10 +6,15 @@ namespace SubnetNotebooks.Ensembles;
 
 /// <summary>
 /// The overlap axis: M fixed unit masks from <see cref="OverlapMasks"/> (overlap 0: disjoint subnetworks covering the
-/// network; 1: independent dropout-like masks of keep rate 1/M) over one network of the recipe's family, trained
-/// jointly Masksembles-style: one network from scratch, each batch split over the masks, so units kept by several
-/// members share their parameters. Sweeping the overlap trades diversity against parameter sharing at a fixed
-/// per-member width of about 1/M.
+/// network; 1: independent dropout-like masks of keep rate 1/M) over one network of the recipe's family, trained from
+/// scratch in one run with each batch split over the members. Members are coupled only where their masks overlap
+/// (<see cref="MaskedMembersNetwork"/> with separate members): each has its own BatchNorm, whole (scale, shift and
+/// statistics over its own examples: shared batch statistics would mix every member's examples, and scale and shift
+/// are a few parameters per unit), and its own head bias; the objective is the sum of the
+/// members' mean losses, so each member learns at the configured learning rate from its B/M examples of every batch,
+/// exactly as a network trained alone on them. At t = 0 no parameter is shared, so the members are M independent
+/// subnetworks trained from scratch (not pruned from a trained parent, unlike method subnet); as t grows, the units
+/// kept by several members share their weights.
 /// </summary>
 public sealed class OverlapEnsemble(ModelRecipe recipe, TrainingOptions options, int members, long seed, double overlap) : JointEnsemble(options, members, seed)
 {
@@ -20,7 +25,7 @@ public sealed class OverlapEnsemble(ModelRecipe recipe, TrainingOptions options,
     protected override EnsembleNetwork Build()
     {
         var model = recipe(Seed, 0);
-        try { return new MaskedMembersNetwork(model, OverlapMasks.ForModel(model, Members, overlap, Seed)); }
+        try { return new MaskedMembersNetwork(model, OverlapMasks.ForModel(model, Members, overlap, Seed), separateMembers: true); }
         catch { model.Dispose(); throw; }
     }
 }

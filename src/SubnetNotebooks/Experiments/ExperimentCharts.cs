@@ -10,7 +10,7 @@ namespace SubnetNotebooks.Experiments;
 /// <summary>The charts of an experiment, built from its outcomes; shared by report.html and the notebooks.</summary>
 public static class ExperimentCharts
 {
-    /// <summary>Accuracy, NLL, ECE and Brier score of every method side by side (before temperature scaling).</summary>
+    /// <summary>Accuracy, NLL, ECE and Brier score of every method (before temperature scaling), one panel and y axis per metric.</summary>
     public static GenericChart Quality(IReadOnlyList<MethodOutcome> methods)
     {
         string[] metrics = ["accuracy", "nll", "ece", "brier"];
@@ -20,7 +20,7 @@ public static class ExperimentCharts
             var q = methods[i].Report.Test;
             values[i, 0] = q.Accuracy; values[i, 1] = q.Nll; values[i, 2] = q.Ece; values[i, 3] = q.Brier;
         }
-        return MethodBars.Create("Quality per method", methods.Select(m => m.Method).ToArray(), metrics, values);
+        return MethodBars.Panels("Quality per method", methods.Select(m => m.Method).ToArray(), metrics, values);
     }
 
     /// <summary>The reliability diagram of one method's ensemble prediction.</summary>
@@ -161,7 +161,7 @@ public static class ExperimentCharts
                 severities.Select(s => r.Report.Mean(q => EnsembleSize.Metric(q, metric), s)).Prepend(EnsembleSize.Metric(r.Report.Clean, metric)).ToArray());
         }).ToArray());
 
-    /// <summary>Accuracy and NLL of every variant of an ablation.</summary>
+    /// <summary>Accuracy and NLL of every variant of an ablation, one panel and y axis each.</summary>
     public static GenericChart Ablation(string title, IReadOnlyList<AblationResult> variants)
     {
         var values = new double[variants.Count, 2];
@@ -170,25 +170,41 @@ public static class ExperimentCharts
             values[i, 0] = variants[i].Outcome.Report.Test.Accuracy;
             values[i, 1] = variants[i].Outcome.Report.Test.Nll;
         }
-        return MethodBars.Create(title, variants.Select(v => v.Name).ToArray(), ["accuracy", "nll"], values, "test accuracy / NLL");
+        return MethodBars.Panels(title, variants.Select(v => v.Name).ToArray(), ["accuracy", "nll"], values);
     }
 
     static string[] MemberLabels(int members) => Enumerable.Range(1, members).Select(i => $"member {i}").ToArray();
 
+    /// <summary>Legend entry of the overlap ensemble's points in <see cref="OverlapSweep"/>.</summary>
+    public const string OverlapSeries = "overlap ensemble: one network from scratch, members' masks at overlap t";
+
+    /// <summary>Legend entry of the subnetwork ensemble's point in <see cref="OverlapSweep"/>.</summary>
+    public const string SubnetworkSeries = "subnetwork ensemble (method subnet): pruned parent, M disjoint members trained alone";
+
     /// <summary>
-    /// The overlap axis in one chart: ensemble NLL, mean member accuracy and mean pairwise disagreement against the
-    /// members' measured mask IoU (0: disjoint subnetworks; towards 1/(2M-1): independent dropout-like masks).
+    /// The overlap axis as three panels, each on its own y axis: ensemble NLL, mean member accuracy and mean pairwise
+    /// disagreement against the members' measured mask IoU (0: disjoint; towards 1/(2M-1): independent dropout-like
+    /// masks). The subnetwork ensemble of notebooks 02-03, when given, is its own marked point at IoU 0.
     /// </summary>
-    public static GenericChart OverlapSweep(IReadOnlyList<OverlapPoint> points)
+    /// <param name="points">the sweep's points</param>
+    /// <param name="subnetwork">the outcome of method subnet on the same data, or null to draw the sweep alone</param>
+    public static GenericChart OverlapSweep(IReadOnlyList<OverlapPoint> points, MethodOutcome? subnetwork = null)
     {
+        ChartLayout.RequireNonEmpty(nameof(OverlapSweep), "points", points.Count);
         var ordered = points.OrderBy(p => p.MeanIoU).ToArray();
         double[] iou = ordered.Select(p => p.MeanIoU).ToArray();
-        return MetricLines.Create("Quality and diversity against mask overlap", "mean pairwise IoU of the members' masks", "value",
+        (string Title, Func<EvaluationReport, double> Value)[] metrics =
         [
-            new LineSeries("ensemble NLL", iou, ordered.Select(p => p.Outcome.Report.Test.Nll).ToArray()),
-            new LineSeries("mean member accuracy", iou, ordered.Select(p => p.Outcome.Report.Member.MeanAccuracy).ToArray()),
-            new LineSeries("mean disagreement", iou, ordered.Select(p => p.Outcome.Report.Diversity.MeanDisagreement).ToArray()),
-        ]);
+            ("ensemble NLL", r => r.Test.Nll),
+            ("mean member accuracy", r => r.Member.MeanAccuracy),
+            ("mean pairwise disagreement", r => r.Diversity.MeanDisagreement),
+        ];
+        return MetricLines.Panels("Quality and diversity against mask overlap", "mean pairwise IoU of the members' masks", metrics.Select(m =>
+        {
+            var series = new List<LineSeries> { new(OverlapSeries, iou, ordered.Select(p => m.Value(p.Outcome.Report)).ToArray()) };
+            if (subnetwork is not null) series.Add(new LineSeries(SubnetworkSeries, [0.0], [m.Value(subnetwork.Report)]));
+            return new MetricPanel(m.Title, series);
+        }).ToArray());
     }
 
     /// <summary>Converts a jagged matrix to a rectangular one.</summary>

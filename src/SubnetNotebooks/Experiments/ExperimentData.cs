@@ -1,4 +1,5 @@
 using SubnetNotebooks.Data;
+using SubnetNotebooks.Training;
 
 namespace SubnetNotebooks.Experiments;
 
@@ -115,6 +116,10 @@ public sealed class ExperimentData : IDisposable
         new(data, Math.Max(config.BatchSize, 256), Normalization,
             augment: config.Augment && config.CropSize == 0 ? DatasetTransforms.Evaluation(Info) : null,
             pipeline: Pipeline(config));
+
+    /// <summary>Batches of the validation split for per-epoch validation when <paramref name="observer"/> wants it and the split is not empty; else null.</summary>
+    public BatchIterator? ValidationFor(ITrainingObserver? observer, ExperimentConfig config) =>
+        observer is { WantsValidation: true } && Validation.Count > 0 ? EvaluationBatches(Validation, config) : null;
 
     /// <summary>The batch pipeline's options of <paramref name="config"/>: device data and prefetch.</summary>
     public static PipelineOptions Pipeline(ExperimentConfig config) => new()

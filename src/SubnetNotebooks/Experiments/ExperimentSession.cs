@@ -59,9 +59,13 @@ public sealed class ExperimentSession : IDisposable
         _methods.FirstOrDefault(m => m.Outcome.Method == "mcdropout")?.Outcome.TrainingSeconds
         ?? (File.Exists(Folder.MetricsJsonPath) ? MetricsTable.FromJson(File.ReadAllText(Folder.MetricsJsonPath)).Get("mcdropout", "cost.train_seconds") : null);
 
-    /// <summary>The training context: seeded training batches, the device, checkpoints in the run folder.</summary>
+    /// <summary>
+    /// The training context: seeded training batches, the device, checkpoints in the run folder, and the validation split
+    /// evaluated after every epoch when the observer wants it (<see cref="ITrainingObserver.WantsValidation"/>, e.g. a
+    /// notebook's live chart) and the split is not empty.
+    /// </summary>
     public EnsembleTrainingContext Context(ITrainingObserver? observer = null, CancellationToken cancellation = default) =>
-        new(Data.TrainBatches(Config, Config.Seed), null, Device, Folder.Checkpoints, observer, cancellation);
+        new(Data.TrainBatches(Config, Config.Seed), Data.ValidationFor(observer, Config), Device, Folder.Checkpoints, observer, cancellation);
 
     /// <summary>Creates, trains (resuming from checkpoints) and evaluates <paramref name="method"/>.</summary>
     public TrainedMethod Train(string method, ITrainingObserver? observer = null, CancellationToken cancellation = default)

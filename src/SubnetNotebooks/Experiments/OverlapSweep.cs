@@ -1,6 +1,7 @@
 using SubnetNotebooks.Ensembles;
 using SubnetNotebooks.Masking;
 using SubnetNotebooks.Models;
+using SubnetNotebooks.Training;
 
 namespace SubnetNotebooks.Experiments;
 
@@ -12,8 +13,9 @@ public sealed record OverlapPoint(double Overlap, double MeanIoU, MethodOutcome 
 
 /// <summary>
 /// The overlap axis as an experiment: for each overlap value trains an <see cref="OverlapEnsemble"/> (same data, seed,
-/// model family and training options) and evaluates it, so quality and diversity can be plotted against how many units
-/// the members share. Checkpoints go to runFolder/checkpoints/overlap-t when a run folder is given.
+/// model family and training options; members coupled only through the weights of shared units) and evaluates it, so
+/// quality and diversity can be plotted against how many units the members share. Each point reports progress as run
+/// overlap-t. Checkpoints go to runFolder/checkpoints/overlap-t when a run folder is given.
 /// </summary>
 public static class OverlapSweep
 {
@@ -37,7 +39,8 @@ public static class OverlapSweep
             var pointConfig = config with { Overlap = t };
             using var ensemble = new OverlapEnsemble(Methods.Recipe(pointConfig, data.Info), pointConfig.BaselineTraining, pointConfig.Members, pointConfig.Seed, t);
             var checkpoints = runFolder is null ? null : Path.Combine(runFolder, "checkpoints", name);
-            ensemble.Fit(new EnsembleTrainingContext(data.TrainBatches(pointConfig, pointConfig.Seed), null, device, checkpoints, observer, cancellation));
+            ensemble.Fit(new EnsembleTrainingContext(data.TrainBatches(pointConfig, pointConfig.Seed), data.ValidationFor(observer, pointConfig), device,
+                checkpoints, Renamed(observer, name), cancellation));
             var iou = OverlapMasks.MeanPairwiseIoU(((MaskedMembersNetwork)ensemble.Network).Masks);
             observer?.OnStage(name, "evaluating");
             var (outcome, _) = ExperimentRunner.Evaluate(ensemble, data, pointConfig, device);
@@ -46,4 +49,9 @@ public static class OverlapSweep
         }
         return points;
     }
+
+    /// <summary>Progress of one point under its own run name (every point's ensemble is method "overlap"), so a live chart draws one line per point.</summary>
+    static ITrainingObserver? Renamed(IExperimentObserver? observer, string run) => observer is null ? null : new TrainingObserver(
+        b => observer.OnBatch(b with { Run = run }), e => observer.OnEpoch(e with { Run = run }),
+        (_, history) => observer.OnResume(run, history.Select(e => e with { Run = run }).ToArray()));
 }

@@ -6,15 +6,16 @@ namespace SubnetNotebooks.Experiments;
 /// <summary>The report.html of a seed sweep: the summary tables and the charts with ± one standard deviation as error bars.</summary>
 public static class SeedReport
 {
-    /// <summary>Accuracy, NLL, ECE and Brier score per method: bars at the mean over seeds, error bars ± one sample standard deviation.</summary>
+    /// <summary>Accuracy, NLL, ECE and Brier score per method, one panel and y axis per metric: the mean over seeds, error bars ± one sample standard deviation.</summary>
     public static GenericChart Quality(SeedSummary summary) =>
-        Bars(summary, "Quality per method (mean ± std over seeds)", ["accuracy", "nll", "ece", "brier"], "value");
+        Bars(summary, "Quality per method (mean ± std over seeds)", ["accuracy", "nll", "ece", "brier"], null);
 
     /// <summary>Training seconds per method, mean ± std over seeds.</summary>
     public static GenericChart TrainingSeconds(SeedSummary summary) =>
         Bars(summary, "Training time per method (mean ± std over seeds)", ["cost.train_seconds"], "seconds");
 
-    static GenericChart Bars(SeedSummary summary, string title, string[] metrics, string yTitle)
+    /// <summary>Bars on one y axis titled <paramref name="yTitle"/>, or one panel per metric when it is null.</summary>
+    static GenericChart Bars(SeedSummary summary, string title, string[] metrics, string? yTitle)
     {
         var values = new double[summary.Methods.Count, metrics.Length];
         var errors = new double[summary.Methods.Count, metrics.Length];
@@ -25,7 +26,8 @@ public static class SeedReport
                 values[i, k] = s?.Mean ?? double.NaN;
                 errors[i, k] = s?.StandardDeviation ?? double.NaN;
             }
-        return MethodBars.Create(title, summary.Methods, metrics, values, errors, yTitle);
+        return yTitle is null ? MethodBars.Panels(title, summary.Methods, metrics, values, errors)
+            : MethodBars.Create(title, summary.Methods, metrics, values, errors, yTitle);
     }
 
     /// <summary>Builds and saves the report to <paramref name="path"/>.</summary>

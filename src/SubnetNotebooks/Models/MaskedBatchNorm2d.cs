@@ -17,6 +17,8 @@ public sealed class MaskedBatchNorm2d : MaskedLayer
     Tensor num_batches_tracked;
     const double Momentum = 0.1;
     const double Eps = 1e-5;
+    Func<Tensor?>? _memberOfExample;
+    int _members;
 
     /// <summary>Creates a BatchNorm with scale 1, shift 0, running mean 0 and running variance 1.</summary>
     /// <param name="path">module path within the model</param>
@@ -47,7 +49,47 @@ public sealed class MaskedBatchNorm2d : MaskedLayer
     {
         if (training)
             using (no_grad()) num_batches_tracked.add_(1);
+        if (_memberOfExample?.Invoke() is { } member) return PerMember(input, member);
         return nn.functional.batch_norm(input, running_mean, running_var, EffectiveWeight(), EffectiveBias(), training, Momentum, Eps);
+    }
+
+    /// <summary>
+    /// Gives each of M members its own scale, shift and running statistics (copies of this layer's): while
+    /// <paramref name="memberOfExample"/> returns a tensor, each example is normalised by its member's BatchNorm with
+    /// statistics over that member's examples only, so no member's output depends on another member's examples.
+    /// </summary>
+    /// <param name="members">M</param>
+    /// <param name="memberOfExample">[B] int64 member of each example of the running batch, or null to use the shared BatchNorm</param>
+    public void SeparateMembers(int members, Func<Tensor?> memberOfExample)
+    {
+        if (_memberOfExample is not null) throw new InvalidOperationException($"BatchNorm {Path} already has per-member statistics.");
+        using var _ = no_grad();
+        for (int k = 0; k < members; k++)
+        {
+            register_parameter($"member{k}_weight", nn.Parameter(weight.detach().clone()));
+            register_parameter($"member{k}_bias", nn.Parameter(bias.detach().clone()));
+            register_buffer($"member{k}_running_mean", running_mean.clone());
+            register_buffer($"member{k}_running_var", running_var.clone());
+        }
+        _members = members;
+        _memberOfExample = memberOfExample;
+    }
+
+    /// <summary>Each member's examples through that member's BatchNorm; tensors looked up by name, since moving the module replaces them.</summary>
+    /// <param name="input">[B, channels, H, W]</param>
+    /// <param name="member">[B] int64</param>
+    Tensor PerMember(Tensor input, Tensor member)
+    {
+        var output = zeros_like(input);
+        for (int k = 0; k < _members; k++)
+        {
+            var rows = member.eq(k).nonzero().squeeze(1);
+            if (rows.numel() == 0) continue;
+            var normalised = nn.functional.batch_norm(input.index_select(0, rows), get_buffer($"member{k}_running_mean"), get_buffer($"member{k}_running_var"),
+                get_parameter($"member{k}_weight"), get_parameter($"member{k}_bias"), training, Momentum, Eps);
+            output = output.index_copy(0, rows, normalised);
+        }
+        return output;
     }
 
     /// <inheritdoc/>

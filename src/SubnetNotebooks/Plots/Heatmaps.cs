@@ -31,7 +31,7 @@ public static class Heatmaps
 
     /// <summary>
     /// A square matrix between members, e.g. pairwise prediction disagreement or KL divergence;
-    /// each cell is annotated with its value.
+    /// each cell's value is written in the cell.
     /// </summary>
     /// <param name="title">Chart title, e.g. "Pairwise disagreement".</param>
     /// <param name="labels">[members] member names, used for both axes.</param>
@@ -44,9 +44,10 @@ public static class Heatmaps
         ChartLayout.RequireNonEmpty(chart, "labels", labels.Count);
         int n = labels.Count;
         var z = Enumerable.Range(0, n).Select(r => Enumerable.Range(0, n).Select(c => matrix[r, c]).ToArray()).ToArray();
-        var text = z.SelectMany(row => row.Select(v => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))).ToArray();
-        var heatmap = Chart.Heatmap<double, string, string, string>(
-            zData: z, X: labels.ToArray(), Y: labels.ToArray(), MultiText: text,
+        var text = z.Select(row => row.Select(v => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        // Each cell's value is written in the cell (one layout annotation per cell), not only shown on hover.
+        var heatmap = Chart.AnnotatedHeatmap<double, string, string, string>(
+            zData: z, annotationText: text, X: labels.ToArray(), Y: labels.ToArray(), MultiText: text.SelectMany(r => r).ToArray(),
             ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true);
         return heatmap.Titled(title, null, null);
     }

@@ -5,7 +5,7 @@ using Chart = Plotly.NET.CSharp.Chart;
 
 namespace SubnetNotebooks.Plots;
 
-/// <summary>Grouped bar chart of methods against metrics: one group per method, one bar colour per metric.</summary>
+/// <summary>Methods against metrics: a grouped bar chart (one bar colour per metric, one shared y axis) or small multiples (one panel and y axis per metric).</summary>
 public static class MethodBars
 {
     /// <summary>Builds one bar trace per metric over the methods.</summary>
@@ -22,6 +22,30 @@ public static class MethodBars
     public static GenericChart Create(string title, IReadOnlyList<string> methods, IReadOnlyList<string> metrics,
         double[,] values, double[,]? errors, string yTitle = "Value")
     {
+        Validate(methods, metrics, values, errors);
+        var traces = Enumerable.Range(0, metrics.Count).Select(k => Bars(methods, metrics[k], values, errors, k, legend: true, dots: false));
+        return Chart.Combine(traces).Titled(title, "Method", yTitle);
+    }
+
+    /// <summary>
+    /// Small multiples: one panel per metric, each with its own y axis fitted to that metric's values (so a difference
+    /// of 0.01 is visible), the methods along every x axis as dots with their values written beside them.
+    /// </summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="methods">[methods] bar labels of every panel.</param>
+    /// <param name="metrics">[metrics] panel titles and y axis titles, e.g. "accuracy", "nll".</param>
+    /// <param name="values">[methods, metrics] the value of each metric for each method.</param>
+    /// <param name="errors">[methods, metrics] error bar half-lengths (NaN: none), or null for none.</param>
+    public static GenericChart Panels(string title, IReadOnlyList<string> methods, IReadOnlyList<string> metrics, double[,] values, double[,]? errors = null)
+    {
+        Validate(methods, metrics, values, errors);
+        var panels = Enumerable.Range(0, metrics.Count).Select(k => Bars(methods, metrics[k], values, errors, k, legend: false, dots: true)
+            .WithYAxisStyle<double, double, string>(TitleText: metrics[k])).ToArray();
+        return ChartLayout.Grid(title, panels, metrics);
+    }
+
+    static void Validate(IReadOnlyList<string> methods, IReadOnlyList<string> metrics, double[,] values, double[,]? errors)
+    {
         const string chart = nameof(MethodBars);
         ChartLayout.RequireSameLength(chart, "methods", methods.Count, "values rows", values.GetLength(0));
         ChartLayout.RequireSameLength(chart, "metrics", metrics.Count, "values columns", values.GetLength(1));
@@ -31,18 +55,20 @@ public static class MethodBars
             ChartLayout.RequireSameLength(chart, "methods", methods.Count, "errors rows", errors.GetLength(0));
             ChartLayout.RequireSameLength(chart, "metrics", metrics.Count, "errors columns", errors.GetLength(1));
         }
-        var traces = Enumerable.Range(0, metrics.Count).Select(k =>
-        {
-            var bars = Chart.Column<double, string, string>(
-                values: Enumerable.Range(0, methods.Count).Select(m => values[m, k]).ToArray(),
-                Keys: methods.ToArray(),
-                Name: metrics[k]);
-            if (errors is null) return bars;
-            var lengths = Enumerable.Range(0, methods.Count).Select(m => double.IsFinite(errors[m, k]) ? errors[m, k] : 0).ToArray();
-            // F# optional arguments: null is None.
-            return Plotly.NET.Chart.withYErrorStyle<double, double>(FSharpOption<bool>.Some(true), FSharpOption<StyleParam.ErrorType>.Some(StyleParam.ErrorType.Data),
-                FSharpOption<bool>.Some(true), FSharpOption<IEnumerable<double>>.Some(lengths), null, null, null, null, null, null, null, null, null).Invoke(bars);
-        });
-        return Chart.Combine(traces).Titled(title, "Method", yTitle);
+    }
+
+    /// <summary>Metric <paramref name="k"/> over the methods as bars (from zero), or as labelled dots (axis fitted to the values), with error bars when given.</summary>
+    static GenericChart Bars(IReadOnlyList<string> methods, string metric, double[,] values, double[,]? errors, int k, bool legend, bool dots)
+    {
+        var y = Enumerable.Range(0, methods.Count).Select(m => values[m, k]).ToArray();
+        var bars = dots
+            ? Chart.Scatter<string, double, string>(x: methods.ToArray(), y: y, mode: StyleParam.Mode.Markers_Text, Name: metric, ShowLegend: legend,
+                MultiText: y.Select(ChartLayout.Format).ToArray(), TextPosition: StyleParam.TextPosition.MiddleRight)
+            : Chart.Column<double, string, string>(values: y, Keys: methods.ToArray(), Name: metric, ShowLegend: legend);
+        if (errors is null) return bars;
+        var lengths = Enumerable.Range(0, methods.Count).Select(m => double.IsFinite(errors[m, k]) ? errors[m, k] : 0).ToArray();
+        // F# optional arguments: null is None.
+        return Plotly.NET.Chart.withYErrorStyle<double, double>(FSharpOption<bool>.Some(true), FSharpOption<StyleParam.ErrorType>.Some(StyleParam.ErrorType.Data),
+            FSharpOption<bool>.Some(true), FSharpOption<IEnumerable<double>>.Some(lengths), null, null, null, null, null, null, null, null, null).Invoke(bars);
     }
 }

@@ -25,4 +25,39 @@ public static class MetricLines
         });
         return Chart.Combine(traces).Titled(title, xTitle, yTitle);
     }
+
+    static readonly string[] Colours = ["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692", "#B6E880"];
+    static readonly StyleParam.MarkerSymbol[] Symbols =
+        [StyleParam.MarkerSymbol.Circle, StyleParam.MarkerSymbol.Star, StyleParam.MarkerSymbol.Diamond, StyleParam.MarkerSymbol.Square, StyleParam.MarkerSymbol.TriangleUp];
+
+    /// <summary>
+    /// Small multiples: one panel (own y axis) per metric, all against the same x. A series keeps one colour and
+    /// marker symbol in every panel and appears once in the legend; a series of one point is a large lone marker.
+    /// </summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="xTitle">X axis title of every panel.</param>
+    /// <param name="panels">The panels, each with its y title and lines.</param>
+    public static GenericChart Panels(string title, string xTitle, IReadOnlyList<MetricPanel> panels)
+    {
+        ChartLayout.RequireNonEmpty($"{nameof(MetricLines)}.{nameof(Panels)}", "panels", panels.Count);
+        var names = panels.SelectMany(p => p.Series.Select(s => s.Name)).Distinct().ToList();
+        var shown = new HashSet<string>();
+        var charts = panels.Select(panel =>
+        {
+            ChartLayout.RequireNonEmpty($"{nameof(MetricLines)} panel '{panel.YTitle}'", "series", panel.Series.Count);
+            var traces = panel.Series.Select(s =>
+            {
+                ChartLayout.RequireSameLength($"{nameof(MetricLines)} series '{s.Name}'", "X", s.X.Count, "Y", s.Y.Count);
+                int i = names.IndexOf(s.Name);
+                var colour = Color.fromString(Colours[i % Colours.Length]);
+                var marker = new Plotly.NET.TraceObjects.Marker();
+                marker.SetProperty("size", s.X.Count == 1 ? 16 : 8);
+                return Chart.Line<double, double, string>(s.X, s.Y, ShowMarkers: true, Name: s.Name, ShowLegend: shown.Add(s.Name),
+                        LineColor: colour, Marker: marker, MarkerColor: colour, MarkerSymbol: Symbols[i % Symbols.Length])
+                    .WithTraceInfo(LegendGroup: s.Name);
+            }).ToArray();
+            return Chart.Combine(traces).WithXAxisStyle<double, double, string>(TitleText: xTitle).WithYAxisStyle<double, double, string>(TitleText: panel.YTitle);
+        }).ToArray();
+        return ChartLayout.Grid(title, charts, panels.Select(p => p.YTitle).ToArray());
+    }
 }

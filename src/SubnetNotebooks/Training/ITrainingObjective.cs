@@ -15,4 +15,7 @@ public interface ITrainingObjective
     /// <param name="labelSmoothing">label smoothing of every cross-entropy term</param>
     /// <returns>Loss: scalar to minimise; Logits: [B, classes] aligned with <paramref name="labels"/></returns>
     (Tensor Loss, Tensor Logits) TrainingLoss(Tensor images, Tensor labels, double labelSmoothing);
+
+    /// <summary>Backward runs on Loss times this (e.g. M when Loss is the mean of M member losses whose sum is minimised); progress reports Loss.</summary>
+    double ObjectiveScale => 1;
 }

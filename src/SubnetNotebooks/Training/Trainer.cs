@@ -11,7 +11,7 @@ public sealed record TrainingResult(IReadOnlyList<EpochProgress> History, double
 /// <summary>
 /// Trains one classifier with SGD + momentum + weight decay, a learning-rate schedule and optional
 /// label smoothing. Reports progress per batch and per epoch, writes a checkpoint every epoch and
-/// resumes from it (holding the run's <see cref="TrainingLock"/> so no other process writes it meanwhile), and stops with <see cref="TrainingDivergedException"/> on a NaN or infinite loss
+/// resumes from it, telling the observer the stored epochs (holding the run's <see cref="TrainingLock"/> so no other process writes it meanwhile), and stops with <see cref="TrainingDivergedException"/> on a NaN or infinite loss
 /// (the last good checkpoint stays).
 /// </summary>
 public static class Trainer
@@ -89,7 +89,7 @@ public static class Trainer
         if (model is ITrainingObjective custom)
         {
             var (customLoss, customLogits) = custom.TrainingLoss(x, y, labelSmoothing);
-            return (customLoss, customLogits, customLoss);
+            return (customLoss, customLogits, custom.ObjectiveScale == 1 ? customLoss : customLoss * custom.ObjectiveScale);
         }
         var logits = model.call(x);
         var classes = logits.shape[^1];
@@ -129,6 +129,7 @@ public static class Trainer
             var state = Checkpoint.Load(checkpointFolder!, model, optimizer);
             history.AddRange(state.History);
             start = state.EpochsDone;
+            if (history.Count > 0) observer?.OnResume(run, history.ToArray());
         }
         else TrainingRandom.Seed(TrainingRandom.RunSeed(run));
         var total = Stopwatch.StartNew();
@@ -171,7 +172,10 @@ public static class Trainer
             double? valLoss = null, valAcc = null;
             if (validation is not null)
             {
+                // Test-time dropout draws from the training generator: restore it, so validating leaves training unchanged.
+                var generator = TrainingRandom.State();
                 var (l, a) = Evaluate(model, validation, device);
+                TrainingRandom.Restore(generator);
                 valLoss = l; valAcc = a;
             }
             var progress = new EpochProgress(run, epoch + 1, options.Epochs, seen == 0 ? double.NaN : lossSum / seen,

@@ -13,19 +13,30 @@ public interface ITrainingObserver
 {
     void OnBatch(BatchProgress progress) { }
     void OnEpoch(EpochProgress progress) { }
+
+    /// <summary>A run loaded from its checkpoint: the epochs it had already done (all of them for a finished run), before any new epoch.</summary>
+    /// <param name="run">the run's name, as in its progress events</param>
+    /// <param name="history">[epochs done] the stored per-epoch progress, epoch 1 first</param>
+    void OnResume(string run, IReadOnlyList<EpochProgress> history) { }
+
+    /// <summary>True when this observer wants validation figures every epoch (a live validation curve); training then evaluates the validation split after each epoch, outside the epoch's measured seconds.</summary>
+    bool WantsValidation => false;
 }
 
 /// <summary>An observer built from delegates.</summary>
-public sealed class TrainingObserver(Action<BatchProgress>? onBatch = null, Action<EpochProgress>? onEpoch = null) : ITrainingObserver
+public sealed class TrainingObserver(Action<BatchProgress>? onBatch = null, Action<EpochProgress>? onEpoch = null,
+    Action<string, IReadOnlyList<EpochProgress>>? onResume = null) : ITrainingObserver
 {
     public void OnBatch(BatchProgress progress) => onBatch?.Invoke(progress);
     public void OnEpoch(EpochProgress progress) => onEpoch?.Invoke(progress);
+    public void OnResume(string run, IReadOnlyList<EpochProgress> history) => onResume?.Invoke(run, history);
 
     /// <summary>Forwards to every observer in order.</summary>
     public static ITrainingObserver Combine(params ITrainingObserver?[] observers)
     {
         var list = observers.OfType<ITrainingObserver>().ToArray();
-        return new TrainingObserver(b => { foreach (var o in list) o.OnBatch(b); }, e => { foreach (var o in list) o.OnEpoch(e); });
+        return new TrainingObserver(b => { foreach (var o in list) o.OnBatch(b); }, e => { foreach (var o in list) o.OnEpoch(e); },
+            (run, history) => { foreach (var o in list) o.OnResume(run, history); });
     }
 }
 

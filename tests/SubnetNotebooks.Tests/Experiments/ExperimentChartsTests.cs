@@ -2,6 +2,8 @@ using Plotly.NET;
 using SubnetNotebooks.Experiments;
 using SubnetNotebooks.Masking;
 using SubnetNotebooks.Metrics;
+using Figure = SubnetNotebooks.Tests.Plots.Figure;
+using System.Text.Json;
 
 namespace SubnetNotebooks.Tests.Experiments;
 
@@ -32,19 +34,72 @@ public class ExperimentChartsTests
         Assert.Contains("\"y\":[0.8125,0.3125]", json);
     }
 
+    // Two members, two samples, labels [0, 0]; the probability of class 0 per member and sample.
+    // A: both members 0.75 and 1.0: accuracy 1, NLL -(ln 0.75)/2 = 0.1438410, ECE 0.25/2 = 0.125, Brier (0.0625 + 0.0625)/2 = 0.0625.
+    static MethodOutcome A(string method = "deep") => Outcome(method, [0.75f, 0.25f, 1f, 0f, 0.75f, 0.25f, 1f, 0f]);
+    // B: both members 0.25 and 1.0: accuracy 0.5, NLL -(ln 0.25)/2 = 0.6931472, ECE 0.75/2 = 0.375, Brier (0.5625 + 0.5625)/2 = 0.5625.
+    static MethodOutcome B(string method = "subnet") => Outcome(method, [0.25f, 0.75f, 1f, 0f, 0.25f, 0.75f, 1f, 0f]);
+    // C: member 1 0.75 and 1.0, member 2 0.375 and 1.0: ensemble 0.5625 and 1.0, NLL -(ln 0.5625)/2 = 0.2876821;
+    // member accuracies 1 and 0.5 (mean 0.75); the members disagree on sample 1: disagreement 0.5.
+    static MethodOutcome C(string method = "subnet") => Outcome(method, [0.75f, 0.25f, 1f, 0f, 0.375f, 0.625f, 1f, 0f]);
+
+    static MethodOutcome Outcome(string method, float[] probabilities) =>
+        new(method, 2, EvaluationReport.Evaluate(new Predictions(probabilities, 2, 2, 2, [0, 0])), 10, 20, 1, 1, []);
+
+    static double[] Y(JsonElement trace) => trace.GetProperty("y").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
     [Fact]
-    public void OverlapSweepPlotsThreeSeriesAgainstMeasuredIoUInOrder()
+    public void QualityDrawsEachMetricInItsOwnPanelAndYAxis()
     {
-        // Two members, two samples, labels [0, 0]; both members right with probability 0.75 and 1.0 on sample 1 and 2.
-        var preds = new Predictions([0.75f, 0.25f, 1f, 0f, 0.75f, 0.25f, 1f, 0f], 2, 2, 2, [0, 0]);
-        var report = EvaluationReport.Evaluate(preds);
-        var outcome = new MethodOutcome("overlap", 2, report, 10, 20, 1, 1, []);
-        var json = Json(ExperimentCharts.OverlapSweep([new OverlapPoint(1.0, 0.3, outcome), new OverlapPoint(0.0, 0.0, outcome)]));
-        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(json, "\"name\":").Count);
-        Assert.Contains("\"x\":[0.0,0.3]", json);
-        // Ensemble NLL: -(ln 0.75 + ln 1) / 2 = 0.1438410362; member accuracy 1; disagreement 0.
-        Assert.Contains("\"y\":[1.0,1.0]", json);
-        Assert.Contains("\"y\":[0.0,0.0]", json);
-        Assert.Contains("0.14384103", json);
+        var chart = ExperimentCharts.Quality([A(), B()]);
+        var traces = Figure.Traces(chart);
+
+        Assert.Equal(["accuracy", "nll", "ece", "brier"], Figure.YAxisTitles(chart));
+        Assert.Equal(["y", "y2", "y3", "y4"], traces.Select(t => t.GetProperty("yaxis").GetString()));
+        Assert.All(traces, t => Assert.Equal(["deep", "subnet"], Figure.Strings(t.GetProperty("x"))));
+        double[][] expected = [[1.0, 0.5], [0.1438410, 0.6931472], [0.125, 0.375], [0.0625, 0.5625]];
+        for (int k = 0; k < 4; k++)
+            Assert.Equal(expected[k], Y(traces[k]), new Tolerance(1e-6));
+    }
+
+    [Fact]
+    public void OverlapSweepDrawsThreePanelsAgainstMeasuredIoUWithTheSubnetworkEnsembleMarkedAtZero()
+    {
+        var chart = ExperimentCharts.OverlapSweep([new OverlapPoint(1.0, 0.3, A("overlap")), new OverlapPoint(0.0, 0.0, B("overlap"))], C());
+        var traces = Figure.Traces(chart);
+
+        Assert.Equal(["ensemble NLL", "mean member accuracy", "mean pairwise disagreement"], Figure.YAxisTitles(chart));
+        Assert.Equal(6, traces.Length);
+        var overlap = traces.Where(t => t.GetProperty("name").GetString() == ExperimentCharts.OverlapSeries).ToArray();
+        var subnet = traces.Where(t => t.GetProperty("name").GetString() == ExperimentCharts.SubnetworkSeries).ToArray();
+        Assert.Equal(3, overlap.Length);
+        Assert.Equal(3, subnet.Length);
+        // The sweep in order of IoU (B at 0, A at 0.3); the subnetwork ensemble a single point at IoU 0.
+        Assert.All(overlap, t => Assert.Equal([0.0, 0.3], Figure.Numbers(t.GetProperty("x"))));
+        Assert.All(subnet, t => Assert.Equal([0.0], Figure.Numbers(t.GetProperty("x"))));
+        Assert.Equal([0.6931472, 0.1438410], Y(overlap[0]), new Tolerance(1e-6));
+        Assert.Equal([0.5, 1.0], Y(overlap[1]), new Tolerance(1e-9));
+        Assert.Equal([0.0, 0.0], Y(overlap[2]), new Tolerance(1e-9));
+        Assert.Equal([0.2876821], Y(subnet[0]), new Tolerance(1e-6));
+        Assert.Equal([0.75], Y(subnet[1]), new Tolerance(1e-9));
+        Assert.Equal([0.5], Y(subnet[2]), new Tolerance(1e-9));
+        // Its own marker, and one legend entry per kind of point.
+        Assert.NotEqual(overlap[0].GetProperty("marker").GetProperty("symbol").GetString(), subnet[0].GetProperty("marker").GetProperty("symbol").GetString());
+        Assert.Equal(1, overlap.Count(t => t.GetProperty("showlegend").GetBoolean()));
+        Assert.Equal(1, subnet.Count(t => t.GetProperty("showlegend").GetBoolean()));
+    }
+
+    [Fact]
+    public void OverlapSweepWithoutTheSubnetworkEnsembleDrawsTheSweepAlone()
+    {
+        var traces = Figure.Traces(ExperimentCharts.OverlapSweep([new OverlapPoint(0.0, 0.0, A("overlap"))]));
+        Assert.Equal(3, traces.Length);
+        Assert.All(traces, t => Assert.Equal(ExperimentCharts.OverlapSeries, t.GetProperty("name").GetString()));
+    }
+
+    sealed class Tolerance(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) <= tolerance;
+        public int GetHashCode(double value) => 0;
     }
 }

@@ -17,6 +17,12 @@ static class Figure
     public static string AxisTitle(GenericChart chart, string axis) =>
         Of(chart).GetProperty("layout").GetProperty(axis).GetProperty("title").GetProperty("text").GetString()!;
 
+    /// <summary>The layout's y axes (yaxis, yaxis2, ...) in order, each with its title text ("" when untitled).</summary>
+    public static string[] YAxisTitles(GenericChart chart) =>
+        Of(chart).GetProperty("layout").EnumerateObject().Where(p => p.Name == "yaxis" || (p.Name.StartsWith("yaxis") && int.TryParse(p.Name[5..], out _)))
+            .OrderBy(p => p.Name.Length).ThenBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => p.Value.TryGetProperty("title", out var t) ? t.GetProperty("text").GetString()! : "").ToArray();
+
     public static string Title(GenericChart chart) =>
         Of(chart).GetProperty("layout").GetProperty("title").GetProperty("text").GetString()!;
 }

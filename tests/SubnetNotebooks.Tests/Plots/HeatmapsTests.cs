@@ -40,6 +40,17 @@ public class HeatmapsTests
     }
 
     [Fact]
+    public void PairwiseWritesEveryValueInItsCell()
+    {
+        var matrix = new double[,] { { 0, 0.1234 }, { 0.5, 0 } };
+        var annotations = Figure.Of(Heatmaps.Pairwise("KL", ["A", "B"], matrix)).GetProperty("layout").GetProperty("annotations").EnumerateArray()
+            .Select(a => (X: a.GetProperty("x").GetInt32(), Y: a.GetProperty("y").GetInt32(), Text: a.GetProperty("text").GetString())).ToArray();
+
+        // Cell (row r, column c) is at x = c, y = r; values to three decimals.
+        Assert.Equal([(0, 0, "0"), (1, 0, "0.123"), (0, 1, "0.5"), (1, 1, "0")], annotations);
+    }
+
+    [Fact]
     public void PairwiseRejectsAMatrixOfAnotherSize()
     {
         var e = Assert.Throws<ArgumentException>(() => Heatmaps.Pairwise("t", ["A", "B"], new double[3, 3]));

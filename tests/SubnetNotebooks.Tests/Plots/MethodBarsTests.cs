@@ -50,4 +50,33 @@ public class MethodBarsTests
         var e = Assert.Throws<ArgumentException>(() => MethodBars.Create("t", ["A"], ["Accuracy", "ECE"], new double[1, 1]));
         Assert.Contains("values columns", e.Message);
     }
+
+    [Fact]
+    public void PanelsGiveEveryMetricItsOwnYAxisAndWriteTheValues()
+    {
+        string[] methods = ["deep", "subnet"];
+        var values = new double[,] { { 0.912, 0.3051, 0.0213 }, { 0.905, 0.2987, 0.0150 } };
+
+        var chart = MethodBars.Panels("Quality", methods, ["accuracy", "nll", "ece"], values);
+        var traces = Figure.Traces(chart);
+
+        Assert.Equal(["accuracy", "nll", "ece"], Figure.YAxisTitles(chart));
+        Assert.Equal(["y", "y2", "y3"], traces.Select(t => t.GetProperty("yaxis").GetString()));
+        Assert.Equal([0.3051, 0.2987], Figure.Numbers(traces[1].GetProperty("y")));
+        Assert.Equal(methods, Figure.Strings(traces[2].GetProperty("x")));
+        Assert.Equal(["0.0213", "0.015"], Figure.Strings(traces[2].GetProperty("text")));
+        Assert.All(traces, t => Assert.False(t.GetProperty("showlegend").GetBoolean()));
+    }
+
+    [Fact]
+    public void PanelsCarryErrorBarsPerMetric()
+    {
+        var values = new double[,] { { 0.90, 0.30 }, { 0.91, 0.28 } };
+        var errors = new double[,] { { 0.01, 0.02 }, { 0.03, double.NaN } };
+
+        var traces = Figure.Traces(MethodBars.Panels("seeds", ["deep", "subnet"], ["accuracy", "nll"], values, errors));
+
+        Assert.Equal([0.02, 0.0], Figure.Numbers(traces[1].GetProperty("error_y").GetProperty("array")));
+        Assert.Equal("y2", traces[1].GetProperty("yaxis").GetString());
+    }
 }

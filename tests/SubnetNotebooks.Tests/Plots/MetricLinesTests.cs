@@ -40,4 +40,23 @@ public class MetricLinesTests
         Assert.Contains("3", e.Message);
         Assert.Contains("2", e.Message);
     }
+
+    [Fact]
+    public void PanelsPutEachMetricOnItsOwnYAxisWithOneLegendEntryPerSeries()
+    {
+        var single = new LineSeries("Single", [0], [0.95]);
+        var chart = MetricLines.Panels("Sweep", "IoU", [new MetricPanel("accuracy", [Subnetworks, single]), new MetricPanel("nll", [DeepEnsemble, single])]);
+        var traces = Figure.Traces(chart);
+
+        Assert.Equal(["accuracy", "nll"], Figure.YAxisTitles(chart));
+        Assert.Equal(["Subnetworks", "Single", "Deep ensemble", "Single"], traces.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["y", "y", "y2", "y2"], traces.Select(t => t.GetProperty("yaxis").GetString()));
+        // "Single" is in the legend once, with the same colour and symbol in both panels, and a large marker (one point).
+        Assert.Equal([true, true, true, false], traces.Select(t => t.GetProperty("showlegend").GetBoolean()));
+        Assert.Equal(traces[1].GetProperty("marker").GetProperty("color").GetString(), traces[3].GetProperty("marker").GetProperty("color").GetString());
+        Assert.NotEqual(traces[0].GetProperty("marker").GetProperty("symbol").GetString(), traces[1].GetProperty("marker").GetProperty("symbol").GetString());
+        Assert.True(traces[1].GetProperty("marker").GetProperty("size").GetInt32() > traces[0].GetProperty("marker").GetProperty("size").GetInt32());
+        Assert.Equal([0.90, 0.925, 0.94], Figure.Numbers(traces[2].GetProperty("y")));
+        Assert.Equal("IoU", Figure.AxisTitle(chart, "xaxis2"));
+    }
 }
