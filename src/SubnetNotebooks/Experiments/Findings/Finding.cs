@@ -30,4 +30,8 @@ public sealed record Finding(string Claim, double Measured, double Reference, bo
     /// <summary>A claim that <paramref name="measured"/> is above <paramref name="reference"/> (a NaN never holds).</summary>
     public static Finding Higher(string claim, double measured, double reference, string format = "F4") =>
         new(claim, measured, reference, measured > reference, format);
+
+    /// <summary>A predicted direction: <paramref name="measured"/> above <paramref name="reference"/> when <paramref name="higher"/>, else below it.</summary>
+    public static Finding Compare(string claim, double measured, double reference, bool higher, string format = "F4") =>
+        higher ? Higher(claim, measured, reference, format) : Lower(claim, measured, reference, format);
 }

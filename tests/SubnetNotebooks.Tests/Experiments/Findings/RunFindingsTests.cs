@@ -114,4 +114,12 @@ public class RunFindingsTests
         Assert.False(bump.Holds); // the third member raised the NLL from 0.33 to 0.34
         Assert.Equal("Every added subnetwork lowers the ensemble's NLL (all 4 members vs the first alone): no — 0.3000 vs 0.3600", bump.Sentence);
     }
+
+    [Fact]
+    public void APredictedDirectionHoldsOnlyThatWay()
+    {
+        Assert.Equal("rises: yes — 0.50 vs 0.40", Finding.Compare("rises", 0.5, 0.4, higher: true, "F2").Sentence);
+        Assert.Equal("falls: no — 0.50 vs 0.40", Finding.Compare("falls", 0.5, 0.4, higher: false, "F2").Sentence);
+        Assert.False(Finding.Lower("NaN", double.NaN, 1).Holds);
+    }
 }
