@@ -17,6 +17,7 @@ using SubnetNotebooks.Experiments;
 using SubnetNotebooks.Ensembles;
 using SubnetNotebooks.Masking;
 using SubnetNotebooks.Metrics;
+using SubnetNotebooks.Experiments.Findings;
 
 TorchRuntime.Ensure();
 // The notebook's cells run in the notebooks folder, as in Jupyter and VS Code.
@@ -42,7 +43,6 @@ var runFolder = Path.Combine(Environment.GetEnvironmentVariable("SUBNET_RUN_DIR"
 // methods, so a method trained by one notebook is loaded from its checkpoints by the next.
 var methodsFolder = Path.Combine(Path.GetDirectoryName(runFolder)!, "methods");
 Console.WriteLine($"profile {config.Profile}: {config.Dataset}, {config.Model} [{string.Join(", ", config.Widths)}], M = {config.Members}, seed {config.Seed}");
-Console.WriteLine($"run folder: {Path.GetFullPath(runFolder)}");
 page.Prose("""
     ## The methods
 
@@ -53,6 +53,7 @@ page.Prose("""
 page.Cell(2);
 string[] methods = NotebookRun.Methods(Methods.Names.Where(m => m != "single")); // on a headless run: the methods it trained
 var session = ExperimentSession.Open(config with { Methods = methods }, methodsFolder);
+Console.WriteLine($"run folder (written by this notebook): {Path.GetFullPath(session.Folder.Root)}");
 foreach (var method in methods)
     session.Train(method, NotebookProgress.Show($"Training {method}"));
 page.Show(string.Join(", ", methods));
@@ -110,8 +111,37 @@ page.Prose("""
 
 page.Cell(8);
 page.Show(ExperimentCharts.OverlapSweep(overlapPoints));
+page.Prose("""
+    ## Try it: diversity against correlated errors
+
+    Disagreement counts the images on which two members' decisions differ; error correlation asks whether they are wrong
+    on the same images. Pick two methods in `tryPair`, predict whether the one whose members disagree more also makes the
+    less correlated errors, and run the check.
+    """);
 
 page.Cell(9);
+string[] tryPair = ["mcdropout", "subnet"];
+var tryMembers = tryPair.Select(name => session.Outcome.Methods.Single(m => m.Method == name)).ToArray();
+page.Show(ExperimentTables.Members(tryMembers).ToTabularDataResource());
+
+page.Cell(10);
+// The check: the method whose members disagree more, against the other, in mean error correlation.
+var (moreDiverse, lessDiverse) = tryMembers[0].Report.Diversity.MeanDisagreement > tryMembers[1].Report.Diversity.MeanDisagreement
+    ? (tryMembers[0], tryMembers[1]) : (tryMembers[1], tryMembers[0]);
+page.Show(Finding.Lower($"{RunFindings.Name(moreDiverse.Method)}, whose members disagree more, makes less correlated errors than {RunFindings.Name(lessDiverse.Method)}",
+    moreDiverse.Report.Diversity.MeanErrorCorrelation, lessDiverse.Report.Diversity.MeanErrorCorrelation).Sentence);
+page.Prose("""
+    ## What this run shows
+
+    Each line is one claim of the paper (or of this notebook's prose), the verdict this run gives it, and the two numbers
+    it compares: this run's value first, then the one it is compared with. The verdicts are computed from the results
+    above, so another profile, seed or setting can turn one: that is what measuring means.
+    """);
+
+page.Cell(11);
+foreach (var finding in RunFindings.Diversity(session.Outcome.Table())) Console.WriteLine(finding);
+
+page.Cell(12);
 Console.WriteLine($"report: {Path.GetFullPath(session.WriteReport())}");
 session.Dispose();
 

@@ -118,7 +118,7 @@ public static class RunFindings
 
     /// <summary>For each of <paramref name="methods"/> in the run: its ensemble's NLL against its mean member's.</summary>
     public static IEnumerable<Finding> EnsemblesBeatTheirMembers(MetricsTable run, params string[] methods) =>
-        methods.Select(m => LowerAcross(run, $"{Name(m)}'s ensemble has a lower NLL than its mean member", m, "nll", m, "member.mean_nll")).OfType<Finding>();
+        methods.Select(m => LowerAcross(run, $"{Name(m)}: the averaged prediction has a lower NLL than the mean member", m, "nll", m, "member.mean_nll")).OfType<Finding>();
 
     /// <summary>How the sentences call a method.</summary>
     public static string Name(string method) => method switch

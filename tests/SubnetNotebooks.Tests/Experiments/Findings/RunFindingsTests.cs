@@ -49,10 +49,10 @@ public class RunFindingsTests
     public void EveryEnsembleIsComparedWithItsMeanMember()
     {
         var findings = RunFindings.McDropoutGap(Run(0.0300, 0.0500, 0.3100, 0.2800));
-        var mc = Find(findings, "MC dropout's ensemble");
+        var mc = Find(findings, "MC dropout: the averaged");
         Assert.False(mc.Holds); // 0.3100 is above the mean member's 0.3000
-        Assert.Equal("MC dropout's ensemble has a lower NLL than its mean member: no — 0.3100 vs 0.3000", mc.Sentence);
-        Assert.True(Find(findings, "The deep ensemble's ensemble").Holds); // 0.2800 < 0.3400
+        Assert.Equal("MC dropout: the averaged prediction has a lower NLL than the mean member: no — 0.3100 vs 0.3000", mc.Sentence);
+        Assert.True(Find(findings, "The deep ensemble: the averaged").Holds); // 0.2800 < 0.3400
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class RunFindingsTests
     {
         var onlyMcDropout = new MetricsTable().Add("mcdropout", new Dictionary<string, double> { ["nll"] = 0.29, ["member.mean_nll"] = 0.30 });
         var finding = Assert.Single(RunFindings.McDropoutGap(onlyMcDropout));
-        Assert.StartsWith("MC dropout's ensemble", finding.Claim);
+        Assert.StartsWith("MC dropout: the averaged", finding.Claim);
         Assert.Empty(RunFindings.Ensembles(new MetricsTable()));
     }
 
