@@ -73,6 +73,11 @@ for (int step = 1; step <= 5; step++)
 progress.Complete();
 page.Prose("""
     If every cell above shows its output, the kit is ready: continue with the next notebook.
+
+    New to the terms? [GLOSSARY.md](GLOSSARY.md) explains each one the notebooks use: MC dropout, deep ensemble,
+    subnetwork, parent, pruning criterion, NLL, ECE, Brier score, disagreement, temperature scaling and IoU. For a class,
+    `SUBNET_PROFILE=classroom` runs the whole walkthrough in minutes (README.md, teaching section). Every notebook from 01
+    on ends with "What this run shows", and its "Try it" cells check their own predictions.
     """);
 
 page.Save();

@@ -17,6 +17,7 @@ using SubnetNotebooks.Experiments;
 using SubnetNotebooks.Ensembles;
 using SubnetNotebooks.Masking;
 using SubnetNotebooks.Metrics;
+using SubnetNotebooks.Experiments.Findings;
 
 TorchRuntime.Ensure();
 // The notebook's cells run in the notebooks folder, as in Jupyter and VS Code.
@@ -43,10 +44,10 @@ var runFolder = Path.Combine(Environment.GetEnvironmentVariable("SUBNET_RUN_DIR"
 // methods, so a method trained by one notebook is loaded from its checkpoints by the next.
 var methodsFolder = Path.Combine(Path.GetDirectoryName(runFolder)!, "methods");
 Console.WriteLine($"profile {config.Profile}: {config.Dataset}, {config.Model} [{string.Join(", ", config.Widths)}], M = {config.Members}, seed {config.Seed}");
-Console.WriteLine($"run folder: {Path.GetFullPath(runFolder)}");
 
 page.Cell(2);
 var session = ExperimentSession.Open(config with { Methods = ["subnet"] }, methodsFolder);
+Console.WriteLine($"run folder (written by this notebook): {Path.GetFullPath(session.Folder.Root)}");
 var subnet = (SubnetworkEnsemble)session.Create("subnet");
 page.Show(subnet.Settings);
 page.Prose("""
@@ -88,8 +89,8 @@ page.Prose("""
     ## Disjointness
 
     The intersection over union of the members' kept units: 1 on the diagonal, 0 everywhere else. MC dropout's masks
-    overlap by about (1 − p)/(1 + p) (two masks of keep rate 1 − p); these do not overlap at all, which is where the
-    ensemble's diversity comes from.
+    overlap by about (1 − p)/(1 + p) (two masks of keep rate 1 − p); these are built not to overlap at all (the two cells below check it),
+    which the paper expects to make the members diverse.
     """);
 
 page.Cell(6);
@@ -110,8 +111,78 @@ page.Show(ExperimentTables.Subnetworks(partition, subnet.Parent).ToTabularDataRe
 
 page.Cell(9);
 page.Show(ExperimentCharts.SubnetworkParameters(partition, subnet.Parent));
+page.Prose("""
+    ## A subnetwork's weights next to an MC-dropout mask
+
+    A weight is used only when the unit it reads and the unit it feeds are both kept. Take the layer between the first and
+    the second hidden layer: member k keeps 1/M of its inputs and 1/M of its outputs, so it keeps the weights where both
+    are its own, 1/M × 1/M = 1/M² of them; a convolution's kernel is indexed the same way (output channel × input channel),
+    so a conv layer keeps 1/M² too. Sorting the units by owner turns the M members' weights into M blocks on the diagonal
+    (left, one grey level per member): everything off the blocks belongs to no member, which is why all M subnetworks
+    together cost about 1/M of the parent. One MC-dropout pass (right) keeps each unit with probability 1 − p, so it uses
+    about (1 − p)² of the weights, scattered over the whole matrix, and the next pass keeps most of the same ones.
+    """);
 
 page.Cell(10);
+var groups = partition.UnitOwners.Keys.Order(StringComparer.Ordinal).ToArray(); // e.g. fc1, fc2: the layer fc2 reads fc1's units
+var (inGroup, outGroup) = (groups[0], groups[Math.Min(1, groups.Length - 1)]);
+var blocks = WeightPattern.Subnetworks(partition.UnitOwners[inGroup], partition.UnitOwners[outGroup]);
+SubnetNotebooks.Training.TrainingRandom.Seed(config.Seed);
+bool[] Pass(int units) { using var m = SubnetNotebooks.Training.TrainingRandom.DropoutMask([units], config.Dropout, torch.CPU); return m.data<float>().ToArray().Select(v => v > 0).ToArray(); }
+var dropoutPass = WeightPattern.Dropout(Pass(blocks.GetLength(1)), Pass(blocks.GetLength(0)));
+display(WeightPatternChart.Create($"{outGroup} weights of the {config.Members} subnetworks (units sorted by owner)", blocks));
+display(WeightPatternChart.Create($"{outGroup} weights of one MC-dropout pass (p = {config.Dropout})", dropoutPass));
+page.Show($"member 1 keeps {WeightPattern.Share(blocks, 1):P2} of the {outGroup} weights (1/M² = {1.0 / (config.Members * config.Members):P2}); one dropout pass {WeightPattern.Share(dropoutPass, 1):P2} ((1 − p)² = {(1 - config.Dropout) * (1 - config.Dropout):P2})");
+page.Prose("""
+    ## Try it: another M
+
+    Splitting costs no training: the parent is trained. Change `tryMembers` (at most the narrowest layer's width),
+    predict which share of the hidden-to-hidden weights one subnetwork keeps, and run the two cells.
+    """);
+
+page.Cell(11);
+int tryMembers = Math.Min(2 * config.Members, config.Widths.Min());
+var tryPartition = Partitioner.Split(subnet.Parent, tryMembers, Enum.Parse<PruningCriterion>(config.Criterion, ignoreCase: true),
+    Enum.Parse<PartitionStrategy>(config.Partition, ignoreCase: true), MaskGranularity.Unit, config.Seed);
+var tryBlocks = WeightPattern.Subnetworks(tryPartition.UnitOwners[inGroup], tryPartition.UnitOwners[outGroup]);
+page.Show(WeightPatternChart.Create($"{outGroup} weights of {tryMembers} subnetworks", tryBlocks));
+
+page.Cell(12);
+// The check: one member's share of the weights against 1/M² (equal up to rounding when M does not divide the widths).
+double tryShare = WeightPattern.Share(tryBlocks, 1), predicted = 1.0 / (tryMembers * tryMembers);
+page.Show(new Finding($"At M = {tryMembers} one subnetwork keeps 1/M² of the {outGroup} weights", tryShare, predicted,
+    Math.Abs(tryShare - predicted) <= 0.25 * predicted, "P2").Sentence);
+page.Prose("""
+    ## Try it: the greedy partition
+
+    Round-robin deals the score ranking like cards, so every member gets an equally strong share. Greedy gives member 1
+    the best units, member 2 the next best, and so on. Predict how the mean score of member 1's units compares with member
+    M's under each strategy, then run the check.
+    """);
+
+page.Cell(13);
+double MeanScore(SubnetworkPartition p, int member) =>
+    p.UnitOwners[inGroup].Select((owner, u) => (owner, u)).Where(x => x.owner == member).Average(x => (double)scores[inGroup][x.u]);
+var greedy = Partitioner.Split(subnet.Parent, config.Members, Enum.Parse<PruningCriterion>(config.Criterion, ignoreCase: true),
+    PartitionStrategy.Greedy, MaskGranularity.Unit, config.Seed);
+double RatioFirstToLast(SubnetworkPartition p) => MeanScore(p, 0) / MeanScore(p, p.Members - 1);
+page.Show(new Finding($"Greedy gives member 1 stronger {inGroup} units than member M, more so than round-robin (mean-score ratio member 1 / member M)",
+    RatioFirstToLast(greedy), RatioFirstToLast(partition), RatioFirstToLast(greedy) > RatioFirstToLast(partition), "F3").Sentence);
+page.Prose("""
+    ## What this run shows
+
+    Each line is one claim of the paper (or of this notebook's prose), the verdict this run gives it, and the two numbers
+    it compares: this run's value first, then the one it is compared with. The verdicts are computed from the results
+    above, so another profile, seed or setting can turn one: that is what measuring means.
+    """);
+
+page.Cell(14);
+var iou = partition.PairwiseIoU();
+double largestIoU = Enumerable.Range(0, partition.Members).SelectMany(a => Enumerable.Range(0, partition.Members).Where(b => b != a).Select(b => iou[a, b])).DefaultIfEmpty(0).Max();
+foreach (var finding in RunFindings.Split(partition.SharedUnits(), largestIoU, subnet.Parent.ActiveParameters(), partition.ParameterCounts(subnet.Parent)))
+    Console.WriteLine(finding);
+
+page.Cell(15);
 subnet.Dispose();
 session.Dispose();
 

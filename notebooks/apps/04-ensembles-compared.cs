@@ -17,6 +17,7 @@ using SubnetNotebooks.Experiments;
 using SubnetNotebooks.Ensembles;
 using SubnetNotebooks.Masking;
 using SubnetNotebooks.Metrics;
+using SubnetNotebooks.Experiments.Findings;
 
 TorchRuntime.Ensure();
 // The notebook's cells run in the notebooks folder, as in Jupyter and VS Code.
@@ -30,7 +31,9 @@ page.Prose("""
     Single model, MC dropout, deep ensemble and the subnetwork ensemble, trained on the same data with the same
     architecture, and compared on accuracy and on the quality of their probabilities: NLL, expected calibration error
     (ECE) and Brier score, before and after temperature scaling. The paper's claim: the subnetwork ensemble beats MC
-    dropout and approaches the deep ensemble at a fraction of its cost (notebook 06).
+    dropout and approaches the deep ensemble at a fraction of its cost (notebook 06). Whether this run supports it is
+    computed in the last section, for NLL and ECE both before and after temperature scaling: on a small MLP the answer can
+    differ between the two.
     """);
 
 page.Cell(1);
@@ -42,17 +45,19 @@ var runFolder = Path.Combine(Environment.GetEnvironmentVariable("SUBNET_RUN_DIR"
 // methods, so a method trained by one notebook is loaded from its checkpoints by the next.
 var methodsFolder = Path.Combine(Path.GetDirectoryName(runFolder)!, "methods");
 Console.WriteLine($"profile {config.Profile}: {config.Dataset}, {config.Model} [{string.Join(", ", config.Widths)}], M = {config.Members}, seed {config.Seed}");
-Console.WriteLine($"run folder: {Path.GetFullPath(runFolder)}");
 page.Prose("""
     ## The methods
 
     This list is every method the kit offers (`Methods.Names`): the four of the paper and, where the kit has them, the
-    efficient ensembles (BatchEnsemble, MIMO, Masksembles, packed ensembles, overlapping masks). Edit it to compare fewer.
+    efficient ensembles (BatchEnsemble, MIMO, Masksembles, packed ensembles, overlapping masks). To compare fewer (and
+    train fewer), replace `Methods.Names` below by the ones you want, e.g. `["single", "mcdropout", "deep", "subnet"]`
+    (the paper's four); notebooks 05 to 07 then load those from their checkpoints and train the ones they still lack.
     """);
 
 page.Cell(2);
 string[] methods = NotebookRun.Methods(Methods.Names); // on a headless run: the methods it trained
 var session = ExperimentSession.Open(config with { Methods = methods }, methodsFolder);
+Console.WriteLine($"run folder (written by this notebook): {Path.GetFullPath(session.Folder.Root)}");
 page.Show(string.Join(", ", methods));
 page.Prose("""
     ## Training
@@ -95,8 +100,9 @@ foreach (var m in session.Outcome.Methods.Where(m => m.Report.Temperature is not
 page.Prose("""
     ## Quality against ensemble size
 
-    The metric of the ensemble of the first k members, k = 1..M. The slope shows what each extra member buys: steep for
-    diverse members (deep, subnet), flat for similar ones (MC dropout). The single model is one point at k = 1.
+    The metric of the ensemble of the first k members, k = 1..M. The slope shows what each extra member buys. The paper
+    expects it steeper for diverse members (deep, subnet) than for similar ones (MC dropout); the last section compares
+    what averaging bought MC dropout and the subnetwork ensemble here. The single model is one point at k = 1.
     """);
 
 page.Cell(8);
@@ -104,8 +110,35 @@ page.Show(ExperimentCharts.QualityBySize(session.Methods, "nll"));
 
 page.Cell(9);
 page.Show(ExperimentCharts.QualityBySize(session.Methods, "accuracy"));
+page.Prose("""
+    ## Try it: a smaller ensemble
+
+    Nothing to train: the ensemble of the first k members is the average of k of the M prediction tables. Pick a method
+    and a size `tryK` below M, predict whether its NLL is higher or lower than with all M members, and run the check.
+    """);
 
 page.Cell(10);
+string tryMethod = "subnet";
+int tryK = Math.Max(1, config.Members / 2);
+var tryCurve = EnsembleSize.QualityBySize(session.Methods.Single(m => m.Outcome.Method == tryMethod).Test);
+page.Show(tryCurve.Select((q, k) => new { Members = k + 1, q.Accuracy, q.Nll, q.Ece }).ToTabularDataResource());
+
+page.Cell(11);
+// The check: is the ensemble of the first tryK members worse (higher NLL) than the whole ensemble?
+page.Show(Finding.Higher($"{RunFindings.Name(tryMethod)} with {tryK} of its {tryCurve.Count} members has a higher NLL than with all of them",
+    tryCurve[tryK - 1].Nll, tryCurve[^1].Nll).Sentence);
+page.Prose("""
+    ## What this run shows
+
+    Each line is one claim of the paper (or of this notebook's prose), the verdict this run gives it, and the two numbers
+    it compares: this run's value first, then the one it is compared with. The verdicts are computed from the results
+    above, so another profile, seed or setting can turn one: that is what measuring means.
+    """);
+
+page.Cell(12);
+foreach (var finding in RunFindings.Ensembles(session.Outcome.Table())) Console.WriteLine(finding);
+
+page.Cell(13);
 Console.WriteLine($"report: {Path.GetFullPath(session.WriteReport())}");
 session.Dispose();
 

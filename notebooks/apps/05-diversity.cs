@@ -17,6 +17,7 @@ using SubnetNotebooks.Experiments;
 using SubnetNotebooks.Ensembles;
 using SubnetNotebooks.Masking;
 using SubnetNotebooks.Metrics;
+using SubnetNotebooks.Experiments.Findings;
 
 TorchRuntime.Ensure();
 // The notebook's cells run in the notebooks folder, as in Jupyter and VS Code.
@@ -42,7 +43,6 @@ var runFolder = Path.Combine(Environment.GetEnvironmentVariable("SUBNET_RUN_DIR"
 // methods, so a method trained by one notebook is loaded from its checkpoints by the next.
 var methodsFolder = Path.Combine(Path.GetDirectoryName(runFolder)!, "methods");
 Console.WriteLine($"profile {config.Profile}: {config.Dataset}, {config.Model} [{string.Join(", ", config.Widths)}], M = {config.Members}, seed {config.Seed}");
-Console.WriteLine($"run folder: {Path.GetFullPath(runFolder)}");
 page.Prose("""
     ## The methods
 
@@ -53,6 +53,7 @@ page.Prose("""
 page.Cell(2);
 string[] methods = NotebookRun.Methods(Methods.Names.Where(m => m != "single")); // on a headless run: the methods it trained
 var session = ExperimentSession.Open(config with { Methods = methods }, methodsFolder);
+Console.WriteLine($"run folder (written by this notebook): {Path.GetFullPath(session.Folder.Root)}");
 foreach (var method in methods)
     session.Train(method, NotebookProgress.Show($"Training {method}"));
 page.Show(string.Join(", ", methods));
@@ -89,45 +90,58 @@ page.Show(ExperimentCharts.MemberQualityVersusDiversity(session.Outcome.Methods)
 page.Prose("""
     ## Overlap sweep: the paper's thesis on one axis
 
-    How much should the members' masks overlap? `OverlapSweep` trains one **overlap ensemble** per overlap value t with
-    masks from `OverlapMasks`: at t = 0 the masks partition every layer's units; as t grows more units are drawn
-    independently with keep rate 1/M, so members share them; at t = 1 every mask is an independent dropout-like draw.
-    An overlap ensemble is one network trained from scratch, each batch split over the M members; each member has its own
-    BatchNorm and head bias and learns from its share of every batch at the configured learning rate, so members are
-    coupled only through the weights of the units their masks share. At t = 0 they share no parameter: M disjoint
-    subnetworks trained from scratch side by side. That is not the paper's method: the **subnetwork ensemble** of
-    notebooks 02-03 (method `subnet`) trains a parent, prunes it into M disjoint subnetworks and trains each on its own,
-    starting from the parent's weights. The chart draws it as its own marked point at IoU 0. The table gives the
-    measured mean pairwise IoU of the masks beside quality and diversity.
+    How much should the members' masks overlap? `OverlapSweep` trains one ensemble per overlap value t with masks from
+    `OverlapMasks`: at t = 0 the masks partition every layer's units (non-overlapping subnetworks, as in the paper); as t
+    grows more units are drawn independently with keep rate 1/M, so members share them; at t = 1 every mask is an
+    independent dropout-like draw. Members are trained jointly on one shared network, so wherever masks overlap the
+    members share parameters: the axis runs from the paper's method towards MC dropout. The table gives the measured
+    mean pairwise IoU of the masks beside quality and diversity.
     """);
 
 page.Cell(7);
 double[] overlaps = [0.0, 0.25, 0.5, 0.75, 1.0];
 var overlapPoints = OverlapSweep.Run(config, overlaps, Path.Combine(runFolder, "overlap-sweep"), NotebookProgress.Show("Overlap sweep"));
-// The subnetwork ensemble of notebooks 02-03 on the same data: trained above, or loaded from the shared methods folder.
-var subnetwork = session.Methods.FirstOrDefault(m => m.Outcome.Method == "subnet") ?? session.Train("subnet", NotebookProgress.Show("Training subnet"));
-page.Show(overlapPoints.Select(p => new { Point = $"overlap t = {p.Overlap}", p.MeanIoU, MemberAccuracy = p.Outcome.Report.Member.MeanAccuracy,
+page.Show(overlapPoints.Select(p => new { p.Overlap, p.MeanIoU, MemberAccuracy = p.Outcome.Report.Member.MeanAccuracy,
         Disagreement = p.Outcome.Report.Diversity.MeanDisagreement, p.Outcome.Report.Test.Accuracy, p.Outcome.Report.Test.Nll, p.Outcome.Report.Test.Ece })
-    .Append(new { Point = "subnet", MeanIoU = 0.0, MemberAccuracy = subnetwork.Outcome.Report.Member.MeanAccuracy,
-        Disagreement = subnetwork.Outcome.Report.Diversity.MeanDisagreement, subnetwork.Outcome.Report.Test.Accuracy, subnetwork.Outcome.Report.Test.Nll,
-        subnetwork.Outcome.Report.Test.Ece })
     .ToTabularDataResource());
 page.Prose("""
-    The paper predicts that less sharing (lower IoU) buys more disagreement without costing member accuracy, so that the
-    ensemble's NLL falls as the overlap shrinks. Each panel has its own y axis; the circles are the overlap ensembles,
-    the star is the subnetwork ensemble. The two training budgets differ: the line below says by how much, and what this
-    run measured.
+    If the paper is right, less sharing (lower IoU) buys more disagreement without costing member accuracy, and the
+    ensemble's NLL falls as the overlap shrinks.
     """);
 
 page.Cell(8);
-var (zero, one) = (overlapPoints.MinBy(p => p.Overlap)!, overlapPoints.MaxBy(p => p.Overlap)!);
-Console.WriteLine($"Overlap ensembles: {config.Epochs} epochs from scratch. Subnetwork ensemble: parent {config.ParentEpochs} epochs, then {config.SubnetEpochs} epochs per member.");
-Console.WriteLine($"NLL: overlap t = {zero.Overlap} {zero.Outcome.Report.Test.Nll:F4}, t = {one.Overlap} {one.Outcome.Report.Test.Nll:F4}, subnet {subnetwork.Outcome.Report.Test.Nll:F4}; " +
-    $"disagreement: {zero.Outcome.Report.Diversity.MeanDisagreement:F3}, {one.Outcome.Report.Diversity.MeanDisagreement:F3}, {subnetwork.Outcome.Report.Diversity.MeanDisagreement:F3}. " +
-    $"Less overlap gave {(zero.Outcome.Report.Test.Nll < one.Outcome.Report.Test.Nll ? "a lower" : "no lower")} NLL in this run.");
-page.Show(ExperimentCharts.OverlapSweep(overlapPoints, subnetwork.Outcome));
+page.Show(ExperimentCharts.OverlapSweep(overlapPoints));
+page.Prose("""
+    ## Try it: diversity against correlated errors
+
+    Disagreement counts the images on which two members' decisions differ; error correlation asks whether they are wrong
+    on the same images. Pick two methods in `tryPair`, predict whether the one whose members disagree more also makes the
+    less correlated errors, and run the check.
+    """);
 
 page.Cell(9);
+string[] tryPair = ["mcdropout", "subnet"];
+var tryMembers = tryPair.Select(name => session.Outcome.Methods.Single(m => m.Method == name)).ToArray();
+page.Show(ExperimentTables.Members(tryMembers).ToTabularDataResource());
+
+page.Cell(10);
+// The check: the method whose members disagree more, against the other, in mean error correlation.
+var (moreDiverse, lessDiverse) = tryMembers[0].Report.Diversity.MeanDisagreement > tryMembers[1].Report.Diversity.MeanDisagreement
+    ? (tryMembers[0], tryMembers[1]) : (tryMembers[1], tryMembers[0]);
+page.Show(Finding.Lower($"{RunFindings.Name(moreDiverse.Method)}, whose members disagree more, makes less correlated errors than {RunFindings.Name(lessDiverse.Method)}",
+    moreDiverse.Report.Diversity.MeanErrorCorrelation, lessDiverse.Report.Diversity.MeanErrorCorrelation).Sentence);
+page.Prose("""
+    ## What this run shows
+
+    Each line is one claim of the paper (or of this notebook's prose), the verdict this run gives it, and the two numbers
+    it compares: this run's value first, then the one it is compared with. The verdicts are computed from the results
+    above, so another profile, seed or setting can turn one: that is what measuring means.
+    """);
+
+page.Cell(11);
+foreach (var finding in RunFindings.Diversity(session.Outcome.Table())) Console.WriteLine(finding);
+
+page.Cell(12);
 Console.WriteLine($"report: {Path.GetFullPath(session.WriteReport())}");
 session.Dispose();
 

@@ -17,6 +17,7 @@ using SubnetNotebooks.Experiments;
 using SubnetNotebooks.Ensembles;
 using SubnetNotebooks.Masking;
 using SubnetNotebooks.Metrics;
+using SubnetNotebooks.Experiments.Findings;
 
 TorchRuntime.Ensure();
 // The notebook's cells run in the notebooks folder, as in Jupyter and VS Code.
@@ -29,8 +30,8 @@ page.Prose("""
 
     What each method costs: stored parameters, floating-point operations to predict one example with all members,
     training time and inference time, measured on this machine. The subnetwork ensemble's argument is efficiency: its M
-    members together are smaller than one parent (notebook 02), so it should sit near the deep ensemble's quality at a
-    much lower cost.
+    members together are smaller than one parent (notebook 02), so the paper expects it near the deep ensemble's quality at a
+    much lower cost; the last section says whether this run agrees.
     """);
 
 page.Cell(1);
@@ -42,7 +43,6 @@ var runFolder = Path.Combine(Environment.GetEnvironmentVariable("SUBNET_RUN_DIR"
 // methods, so a method trained by one notebook is loaded from its checkpoints by the next.
 var methodsFolder = Path.Combine(Path.GetDirectoryName(runFolder)!, "methods");
 Console.WriteLine($"profile {config.Profile}: {config.Dataset}, {config.Model} [{string.Join(", ", config.Widths)}], M = {config.Members}, seed {config.Seed}");
-Console.WriteLine($"run folder: {Path.GetFullPath(runFolder)}");
 page.Prose("""
     ## The methods
 
@@ -52,6 +52,7 @@ page.Prose("""
 page.Cell(2);
 string[] methods = NotebookRun.Methods(Methods.Names); // on a headless run: the methods it trained
 var session = ExperimentSession.Open(config with { Methods = methods }, methodsFolder);
+Console.WriteLine($"run folder (written by this notebook): {Path.GetFullPath(session.Folder.Root)}");
 foreach (var method in methods)
     session.Train(method, NotebookProgress.Show($"Training {method}"));
 page.Show(string.Join(", ", methods));
@@ -88,8 +89,39 @@ page.Prose("""
 
 page.Cell(8);
 page.Show(ExperimentCharts.QualityVersus(session.Outcome.Methods, "flops_per_example", "accuracy"));
+page.Prose("""
+    ## Try it: count the parameters by hand
+
+    A subnetwork of an MLP is itself an MLP whose hidden layers are 1/M as wide: it reads every pixel and predicts every
+    class. A linear layer from a units to b units has a·b weights and b biases. Write down the count of M such MLPs for
+    this profile's widths (the cell does it for you; change `tryWidths` to count another), then run the check against the
+    parameters the kit measured.
+    """);
 
 page.Cell(9);
+if (config.Model != "mlp") Console.WriteLine($"This count is the MLP's; the profile's model is {config.Model}, so the check below will say no.");
+int[] tryWidths = config.Widths.Select(w => w / config.Members).ToArray();
+int[] layers = [session.Data.Info.Channels * session.Data.Info.ImageSize * session.Data.Info.ImageSize, .. tryWidths, session.Data.Info.Classes];
+long byHand = config.Members * layers.Zip(layers.Skip(1)).Sum(l => (long)l.First * l.Second + l.Second);
+page.Show($"{config.Members} MLPs {string.Join("-", layers)}: {byHand:N0} parameters");
+
+page.Cell(10);
+// The check: the count by hand against the subnetwork ensemble's measured parameters.
+double measuredParameters = session.Outcome.Table().Get("subnet", "cost.parameters") ?? double.NaN;
+page.Show(new Finding("The subnetwork ensemble has the parameters of M MLPs 1/M as wide (measured vs by hand)", measuredParameters, byHand,
+    measuredParameters == byHand, "N0").Sentence);
+page.Prose("""
+    ## What this run shows
+
+    Each line is one claim of the paper (or of this notebook's prose), the verdict this run gives it, and the two numbers
+    it compares: this run's value first, then the one it is compared with. The verdicts are computed from the results
+    above, so another profile, seed or setting can turn one: that is what measuring means.
+    """);
+
+page.Cell(11);
+foreach (var finding in RunFindings.Cost(session.Outcome.Table())) Console.WriteLine(finding);
+
+page.Cell(12);
 Console.WriteLine($"report: {Path.GetFullPath(session.WriteReport())}");
 session.Dispose();
 

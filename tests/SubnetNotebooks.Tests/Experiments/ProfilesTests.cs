@@ -102,4 +102,16 @@ public class ProfilesTests
         Assert.Contains("cropSize 224", e.Message);
         Assert.Contains("augmentation", Assert.Throws<ArgumentException>(() => (Profiles.PaperCub200 with { Augmentation = "mixup" }).Validate()).Message);
     }
+
+    [Fact]
+    public void ClassroomIsRegisteredValidAndSplitsEveryLayerEvenly()
+    {
+        var classroom = Profiles.Get("classroom");
+        classroom.Validate();
+        Assert.Equal("classroom", classroom.Profile);
+        // Every hidden layer deals its units into M equal groups, and the subset is smaller than the cpu profile's full split.
+        Assert.All(classroom.Widths, w => Assert.Equal(0, w % classroom.Members));
+        Assert.InRange(classroom.TrainSamples, 1, 54_999);
+        Assert.Contains(Profiles.All, p => p.Name == "classroom" && p.Assumes.Contains("walkthrough"));
+    }
 }
