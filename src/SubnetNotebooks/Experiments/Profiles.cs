@@ -13,7 +13,7 @@ public static class Profiles
         new("smoke", "Seconds: 1,200 Fashion-MNIST images, a 64-64 MLP, one epoch of every stage; proves the pipeline runs, says nothing about the paper.", () => Smoke),
         new("classroom", "The teaching walkthrough 00-08 in minutes on 2 cores: 8,000 Fashion-MNIST training images, 5,000 test, MLP 784-256-256-10, M = 4, 10 epochs of every stage; the effects after temperature scaling are larger than seed noise.", () => Classroom),
         new("cpu", "Minutes on 2 cores: full Fashion-MNIST, MLP 784-512-512-10, 30 epochs of every stage (an epoch ~1.4 s), every method close to convergence.", () => Cpu),
-        new("cpu-cnn", "About 15 minutes a seed on 2 idle cores: 20,000 Fashion-MNIST training images (stratified), SmallCnn 16-32-64 with M = 4 fused subnetworks 4-8-16, baselines 8 epochs, parent 4, subnetworks 8, plus the equal-budget rows (subnet-budget, deep-budget); the convolutional evidence.", () => CpuCnn),
+        new("cpu-cnn", "About 12 minutes a seed on 2 idle cores: 20,000 Fashion-MNIST training images (stratified), SmallCnn 16-32-64 with M = 4 fused subnetworks 4-8-16, baselines 8 epochs, parent 4, subnetworks 8, plus the equal-budget rows (subnet-budget, deep-budget); the convolutional evidence.", () => CpuCnn),
         new("paper-cifar10", PaperAssumes("CIFAR-10", "CIFAR-100"), () => PaperCifar10),
         new("paper-cifar100", PaperAssumes("CIFAR-100", "CIFAR-10"), () => PaperCifar100),
         new("paper-cifar10-wrn", WrnAssumes("CIFAR-10"), () => Wrn(PaperCifar10, "paper-cifar10-wrn")),
