@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Tests.Data;
 
+[Collection(LiveTensorCount.Name)]
 public class BatchPipelineTests
 {
     // count images of channels x side x side with seeded random bytes; label = index % classes.

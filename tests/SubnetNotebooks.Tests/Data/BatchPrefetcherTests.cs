@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Tests.Data;
 
+[Collection(LiveTensorCount.Name)]
 public class BatchPrefetcherTests
 {
     // Batch k: images filled with k, labels [k]; throws when it reaches failAt.
