@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Markdig;
 using Plotly.NET;
 
 namespace SubnetNotebooks.Plots;
@@ -19,9 +18,6 @@ namespace SubnetNotebooks.Plots;
 /// </code></example>
 public sealed class ReportWriter
 {
-    /// <summary>CommonMark with pipe tables, emphasis extras and auto-links; raw HTML in the prose is shown as text.</summary>
-    static readonly MarkdownPipeline Prose = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
-
     readonly string _title;
     readonly StringBuilder _body = new();
     int _charts;
@@ -44,10 +40,10 @@ public sealed class ReportWriter
         return this;
     }
 
-    /// <summary>Adds prose written in Markdown (CommonMark and pipe tables, through Markdig); raw HTML is escaped.</summary>
+    /// <summary>Adds prose written in the Markdown subset of <see cref="MarkdownText"/>.</summary>
     public ReportWriter Text(string markdown)
     {
-        _body.Append(Markdown.ToHtml(markdown, Prose));
+        _body.Append(MarkdownText.ToHtml(markdown));
         return this;
     }
 
