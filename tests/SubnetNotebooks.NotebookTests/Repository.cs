@@ -16,11 +16,26 @@ static class Repository
         throw new InvalidOperationException($"No SubnetNotebooks.sln above {AppContext.BaseDirectory}: run the tests from a checkout of the repository.");
     }
 
-    /// <summary>A new empty temporary folder.</summary>
+    static readonly List<string> TempFolders = [];
+
+    static Repository() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteTempFolders();
+
+    /// <summary>A new empty temporary folder, deleted when the test process exits (a notebook run leaves
+    /// run folders of tens of megabytes, and a suite run makes dozens).</summary>
     public static string NewTempFolder(string purpose)
     {
         var path = Path.Combine(Path.GetTempPath(), $"subnet-{purpose}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(path);
+        lock (TempFolders) TempFolders.Add(path);
         return path;
+    }
+
+    static void DeleteTempFolders()
+    {
+        lock (TempFolders)
+            foreach (var path in TempFolders)
+                try { Directory.Delete(path, recursive: true); }
+                catch (IOException) { } // a kernel process still writing there: the OS cleans /tmp
+                catch (UnauthorizedAccessException) { }
     }
 }

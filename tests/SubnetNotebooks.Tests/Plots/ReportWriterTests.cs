@@ -4,8 +4,12 @@ using SubnetNotebooks.Plots;
 
 namespace SubnetNotebooks.Tests.Plots;
 
-public class ReportWriterTests
+public class ReportWriterTests : IDisposable
 {
+    readonly string _dir = Directory.CreateTempSubdirectory("subnet-report-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
     /// <summary>plotly.js as Plotly.NET embeds it, read here without the code under test.</summary>
     static string EmbeddedPlotlyJs()
     {
@@ -22,7 +26,7 @@ public class ReportWriterTests
         return count;
     }
 
-    static string WriteSampleReport(out string[] chartIds)
+    string WriteSampleReport(out string[] chartIds)
     {
         var report = new ReportWriter("Fashion-MNIST <cpu>");
         report.Heading("Accuracy");
@@ -32,7 +36,7 @@ public class ReportWriterTests
         for (int i = 0; i < 3; i++)
             ids.Add(report.Chart(MetricLines.Create($"chart {i}", "M", "Accuracy", [new LineSeries("s", [1, 2], [0.5, 0.6 + i / 10.0])])));
         chartIds = ids.ToArray();
-        var path = Path.Combine(Path.GetTempPath(), $"subnet-report-{Guid.NewGuid():N}", "report.html");
+        var path = Path.Combine(_dir, "report.html");
         report.Save(path);
         return path;
     }
