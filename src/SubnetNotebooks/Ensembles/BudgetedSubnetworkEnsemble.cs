@@ -6,13 +6,18 @@ using static TorchSharp.torch;
 namespace SubnetNotebooks.Ensembles;
 
 /// <summary>
-/// The subnetwork ensemble at MC dropout's training cost ("subnet-budget"): a short timing of a few steps of the MC-dropout
-/// network, the parent and all M members measures their per-epoch costs relative to each other; scaled to MC dropout's
-/// measured seconds per epoch, they give the parent and member epochs (<see cref="TrainingBudget.Split"/>) whose cost equals
-/// MC dropout's. When MC dropout's training was measured in this run, a parent epoch is taken to cost exactly what an
-/// MC-dropout epoch cost: the parent is the same network on the same batches (its dropout layers aside), and a timing of
-/// 10 steps on a 2-core machine was measured 30 % off in either direction, which put the cost ratio at 0.88
-/// and 1.29 in two seeds of the cpu-cnn profile. The split is saved in checkpoints/&lt;method&gt;/budget.json and reused on resume.
+/// The subnetwork ensemble at MC dropout's training cost ("subnet-budget"), chosen in two steps.
+/// First a short timing of a few steps of the MC-dropout network, the parent and all M members gives their per-epoch costs
+/// relative to each other; scaled to MC dropout's measured seconds per epoch, they give the parent epochs P
+/// (<see cref="TrainingBudget.Split"/>). When MC dropout's training was measured in this run, a parent epoch is taken to cost
+/// exactly what an MC-dropout epoch cost: the parent is the same network on the same batches (its dropout layers aside).
+/// Then the parent trains its P epochs and the members one epoch, and the member epochs S are set from those measured
+/// seconds (<see cref="TrainingBudget.MemberEpochsFor"/>); the members go on from their first epoch to S. A short timing
+/// alone was measured 15 % off on a 2-core machine (the fused members trained faster over a whole epoch than over 30
+/// steps), which put the cost ratio at 0.86 over three seeds of the cpu-cnn profile. The member learning rate of the first
+/// epoch does not depend on S (it is set per epoch), so the two-step run is the uninterrupted run at S epochs. Without a
+/// checkpoint folder the members cannot go on from an epoch, and S is the timing's estimate. The split is saved in
+/// checkpoints/&lt;method&gt;/budget.json (MembersMeasured false until S is measured) and reused on resume.
 /// </summary>
 /// <param name="recipe">the model family</param>
 /// <param name="parentOptions">the parent's options; its epochs set the P : S ratio that the budget scales</param>
@@ -44,14 +49,29 @@ public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptio
         _inner?.Dispose();
         var file = context.CheckpointFor(Name) is { } folder ? Path.Combine(folder, "budget.json") : null;
         Budget = file is not null && File.Exists(file) ? Load(file) : Measure(context);
-        if (file is not null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            File.WriteAllText(file, JsonSerializer.Serialize(Budget, new JsonSerializerOptions { WriteIndented = true }));
-        }
-        _inner = new SubnetworkEnsemble(recipe, parentOptions with { Epochs = Budget.ParentEpochs }, memberOptions with { Epochs = Budget.MemberEpochs },
-            settings, seed, parentDropout, Name);
+        if (file is not null) Save(file, Budget);
+        bool measureMembers = !Budget.MembersMeasured && file is not null;
+        _inner = new SubnetworkEnsemble(recipe, parentOptions with { Epochs = Budget.ParentEpochs },
+            memberOptions with { Epochs = measureMembers ? 1 : Budget.MemberEpochs }, settings, seed, parentDropout, Name);
         _inner.Fit(context);
+        // A folder whose members went past their first epoch under an earlier timing-only split keeps that split.
+        if (!measureMembers || _inner.MemberRuns.Any(r => r.History.Count > 1)) return;
+        // Both from the training histories, so a run resumed after the parent or the first member epoch measures the same.
+        double parentSeconds = _inner.TrainingRuns[0].History.Sum(h => h.Seconds);
+        double membersEpoch = _inner.MemberRuns.Sum(r => r.History[0].Seconds);
+        int members = TrainingBudget.MemberEpochsFor(Budget.TargetSeconds, parentSeconds, membersEpoch);
+        Budget = Budget with
+        {
+            MemberEpochs = members, ParentEpochSeconds = parentSeconds / Budget.ParentEpochs, MembersEpochSeconds = membersEpoch, MembersMeasured = true,
+        };
+        Save(file!, Budget);
+        if (members > 1) _inner.ContinueMembers(members, context);
+    }
+
+    static void Save(string file, TrainingBudget budget)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        AtomicFile.WriteText(file, JsonSerializer.Serialize(budget, new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Times <paramref name="timingBatches"/> steps of each network (second epoch of two, so warm) and chooses the split.</summary>
@@ -110,6 +130,7 @@ public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptio
                 ["budget.members_epoch_seconds"] = b.MembersEpochSeconds,
                 ["budget.mcdropout_epoch_seconds"] = b.ReferenceEpochSeconds,
                 ["budget.measured_mcdropout"] = b.MeasuredReference ? 1 : 0,
+                ["budget.measured_members"] = b.MembersMeasured ? 1 : 0,
                 ["budget.cost_ratio"] = this.TrainingSeconds() / b.TargetSeconds,
             };
         }

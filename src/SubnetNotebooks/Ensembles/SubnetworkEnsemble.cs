@@ -30,6 +30,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
 {
     readonly List<PrunableModel> _members = [];
     readonly List<TrainingResult> _runs = [];
+    int _memberRunsFrom;
     PrunableModel? _parent;
     FusedSubnetworks? _fused;
 
@@ -83,10 +84,31 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     /// Step 4: trains every subnetwork on its own with its mask applied: fused in one grouped network (checkpoint
     /// "subnet/fused"), or one after another (checkpoints "subnet/1".."subnet/M"). Each member keeps its own batch order.
     /// </summary>
-    public void FitMembers(EnsembleTrainingContext context)
+    public void FitMembers(EnsembleTrainingContext context) => FitMembers(context, chosen: null);
+
+    /// <summary>
+    /// Step 4 again, to <paramref name="memberEpochs"/> epochs: every member resumes from its checkpoint (the epochs it has
+    /// trained are kept, so with a per-epoch learning-rate schedule whose first epochs do not depend on the total, the result is
+    /// the uninterrupted run at the new length), in the execution the last <see cref="FitMembers()"/> used. The budgeted ensemble
+    /// trains one member epoch, measures it, and then sets the member epochs that fill its budget.
+    /// </summary>
+    public void ContinueMembers(int memberEpochs, EnsembleTrainingContext context)
+    {
+        var chosen = ExecutionChoice ?? throw new InvalidOperationException($"{method}: train the members first (FitMembers).");
+        if (memberEpochs < 1) throw new ArgumentOutOfRangeException(nameof(memberEpochs), memberEpochs, "at least one member epoch");
+        memberOptions = memberOptions with { Epochs = memberEpochs };
+        _runs.RemoveRange(_memberRunsFrom, _runs.Count - _memberRunsFrom); // the resumed runs' histories hold those epochs again
+        FitMembers(context, chosen);
+    }
+
+    /// <summary>The member training runs of the last <see cref="FitMembers()"/>: the fused run, or one per member.</summary>
+    public IReadOnlyList<TrainingResult> MemberRuns => _runs.Skip(_memberRunsFrom).ToArray();
+
+    void FitMembers(EnsembleTrainingContext context, ExecutionChoice? chosen)
     {
         var partition = Partition ?? Split(context);
         DisposeMembers();
+        _memberRunsFrom = _runs.Count;
         var unit = settings.Granularity == MaskGranularity.Unit;
         var masked = settings.Execution == SubnetworkExecution.Masked || !unit;
         for (int k = 0; k < settings.Members; k++)
@@ -98,7 +120,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
         var trains = Enumerable.Range(0, settings.Members).Select(k => new BatchIterator(context.Train.Data, context.Train.BatchSize,
             context.Train.Normalization, shuffle: true, seed: MemberSeed(seed, k), augment: context.Train.Augment, dropLast: context.Train.DropLast,
             pipeline: context.Train.Pipeline)).ToArray();
-        ExecutionChoice = masked ? new(SubnetworkExecution.Masked, new Dictionary<SubnetworkExecution, double>()) : ChooseExecution(context, trains);
+        ExecutionChoice = chosen ?? (masked ? new(SubnetworkExecution.Masked, new Dictionary<SubnetworkExecution, double>()) : ChooseExecution(context, trains));
         Execution = ExecutionChoice.Used;
         if (Execution is SubnetworkExecution.Fused or SubnetworkExecution.FusedUnfold)
         {

@@ -12,8 +12,10 @@ namespace SubnetNotebooks.Ensembles;
 /// <param name="MembersEpochSeconds">seconds of one epoch of all M subnetworks (fused: one grouped pass)</param>
 /// <param name="ReferenceEpochSeconds">seconds of one MC-dropout epoch</param>
 /// <param name="MeasuredReference">true when the target is MC dropout's measured training time in this run, false when estimated</param>
+/// <param name="MembersMeasured">true once S is set from the trained parent's and the first member epoch's measured seconds;
+/// false while S is the short timing's estimate (a run interrupted before then goes on from there)</param>
 public sealed record TrainingBudget(int ParentEpochs, int MemberEpochs, double TargetSeconds, double ParentEpochSeconds,
-    double MembersEpochSeconds, double ReferenceEpochSeconds, bool MeasuredReference)
+    double MembersEpochSeconds, double ReferenceEpochSeconds, bool MeasuredReference, bool MembersMeasured = false)
 {
     /// <summary>The training seconds the split is expected to take: P x parent epoch + S x members epoch.</summary>
     public double PredictedSeconds => ParentEpochs * ParentEpochSeconds + MemberEpochs * MembersEpochSeconds;
@@ -34,8 +36,18 @@ public sealed record TrainingBudget(int ParentEpochs, int MemberEpochs, double T
             throw new ArgumentException($"The configured split must have at least one epoch each; got parentEpochs = {parentEpochs}, subnetEpochs = {memberEpochs} (--set parentEpochs=... subnetEpochs=...).");
         double k = targetSeconds / (parentEpochs * parentEpochSeconds + memberEpochs * membersEpochSeconds);
         int parent = Math.Max(1, (int)Math.Round(k * parentEpochs, MidpointRounding.AwayFromZero));
-        int members = Math.Max(1, (int)Math.Round((targetSeconds - parent * parentEpochSeconds) / membersEpochSeconds, MidpointRounding.AwayFromZero));
-        return (parent, members);
+        return (parent, MemberEpochsFor(targetSeconds, parent * parentEpochSeconds, membersEpochSeconds));
+    }
+
+    /// <summary>
+    /// S once the parent has trained: what is left of the budget after the parent's seconds, in member epochs,
+    /// round((target - parent seconds) / members epoch), at least 1.
+    /// </summary>
+    public static int MemberEpochsFor(double targetSeconds, double parentSeconds, double membersEpochSeconds)
+    {
+        Require(targetSeconds, nameof(targetSeconds));
+        Require(membersEpochSeconds, nameof(membersEpochSeconds));
+        return Math.Max(1, (int)Math.Round((targetSeconds - parentSeconds) / membersEpochSeconds, MidpointRounding.AwayFromZero));
     }
 
     static void Require(double seconds, string name)

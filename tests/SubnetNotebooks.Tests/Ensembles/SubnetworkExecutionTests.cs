@@ -7,8 +7,12 @@ using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Tests.Ensembles;
 
-public class SubnetworkExecutionTests
+public class SubnetworkExecutionTests : IDisposable
 {
+    readonly string _dir = Directory.CreateTempSubdirectory("subnet-execution-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
     static ImageDataset Noise(int n, long seed)
     {
         manual_seed(seed);
@@ -112,5 +116,41 @@ public class SubnetworkExecutionTests
             foreach (var (name, t) in forced.MemberModels[k].state_dict())
                 Assert.True(t.equal(a[name]).all().item<bool>(), $"member {k + 1} {name}: the auto run differs from the forced {choice.Used} run");
         }
+    }
+
+    /// <summary>An MLP [6, 4] ensemble of two, parent 2 epochs, members <paramref name="memberEpochs"/>, both on a cosine schedule.</summary>
+    static SubnetworkEnsemble CosineEnsemble(int memberEpochs, SubnetworkExecution execution)
+    {
+        ModelRecipe recipe = (seed, dropout) => { manual_seed(seed); return ModelFactory.Create(new ModelSpec("mlp", [6, 4], dropout), 1, 4, 4, 3); };
+        var parent = new TrainingOptions { Epochs = 2, BatchSize = 8, LearningRate = 0.05, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine };
+        return new SubnetworkEnsemble(recipe, parent, parent with { Epochs = memberEpochs }, new SubnetworkSettings(2, Execution: execution), seed: 3);
+    }
+
+    [Theory]
+    [InlineData(SubnetworkExecution.Fused)]
+    [InlineData(SubnetworkExecution.Compact)]
+    public void MembersTrainedOneEpochAndContinuedAreTheUninterruptedRun(SubnetworkExecution execution)
+    {
+        using var train = Noise(32, 46);
+        using var test = Noise(12, 47);
+        var batches = new BatchIterator(train, 8, Normalization.Identity(1), shuffle: true, seed: 5);
+        var testBatches = new BatchIterator(test, 6, Normalization.Identity(1));
+        using var whole = CosineEnsemble(3, execution);
+        whole.Fit(new EnsembleTrainingContext(batches, null, CPU, Path.Combine(_dir, $"{execution}-whole")));
+
+        var stepwise = new EnsembleTrainingContext(batches, null, CPU, Path.Combine(_dir, $"{execution}-stepwise"));
+        using var ensemble = CosineEnsemble(1, execution);
+        ensemble.Fit(stepwise);
+        Assert.All(ensemble.MemberRuns, r => Assert.Single(r.History));
+        ensemble.ContinueMembers(3, stepwise);
+
+        // Cosine over S epochs, set per epoch: epoch 1 runs at 0.5 x 0.05 x (1 + cos 0) = 0.05 whatever S is; then
+        // 0.5 x 0.05 x (1 + cos(pi/3)) = 0.0375 and 0.5 x 0.05 x (1 + cos(2 pi/3)) = 0.0125.
+        Assert.Equal(execution == SubnetworkExecution.Fused ? 1 : 2, ensemble.MemberRuns.Count);
+        Assert.Equal(1 + ensemble.MemberRuns.Count, ensemble.TrainingRuns.Count); // the one-epoch runs are not counted twice
+        Assert.All(ensemble.MemberRuns, r => Assert.Equal([0.05, 0.0375, 0.0125], r.History.Select(h => Math.Round(h.LearningRate, 12))));
+        using var expected = whole.PredictMembers(testBatches, CPU);
+        using var actual = ensemble.PredictMembers(testBatches, CPU);
+        Assert.True((expected - actual).abs().max().item<float>() < 1e-6f, $"{execution}: the continued members differ from the uninterrupted run");
     }
 }

@@ -37,6 +37,16 @@ public class TrainingBudgetTests
     }
 
     [Fact]
+    public void MemberEpochsFillWhatTheTrainedParentLeftOfTheBudget()
+    {
+        // 100 s budget; the parent took 63.2 s and the first member epoch 7.9 s: (100 - 63.2) / 7.9 = 4.66, so 5 member epochs.
+        Assert.Equal(5, TrainingBudget.MemberEpochsFor(100, 63.2, 7.9));
+        // 4.5 epochs left rounds away from zero; a parent over the budget still leaves one member epoch.
+        Assert.Equal(5, TrainingBudget.MemberEpochsFor(100, 55, 10));
+        Assert.Equal(1, TrainingBudget.MemberEpochsFor(100, 120, 10));
+    }
+
+    [Fact]
     public void PredictedSecondsIsTheBudgetEquation()
     {
         var budget = new TrainingBudget(6, 5, 100, 10, 8, 10, true);

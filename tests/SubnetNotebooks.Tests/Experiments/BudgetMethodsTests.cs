@@ -51,6 +51,11 @@ public class BudgetMethodsTests : IDisposable
         Assert.Equal(parent, runs.Single(r => r.History[0].Run == "subnet-budget/parent").History.Count);
         Assert.Equal(members, runs.Single(r => r.History[0].Run == "subnet-budget/fused").History.Count);
         Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "subnet-budget", "budget.json")));
+        // S is what the trained parent left of the budget, in measured first member epochs.
+        double parentSeconds = runs.Single(r => r.History[0].Run == "subnet-budget/parent").History.Sum(h => h.Seconds);
+        double memberEpoch = runs.Single(r => r.History[0].Run == "subnet-budget/fused").History[0].Seconds;
+        Assert.Equal(1.0, Metric("subnet-budget", "budget.measured_members"));
+        Assert.Equal(Math.Max(1, Math.Round((mcSeconds - parentSeconds) / memberEpoch, MidpointRounding.AwayFromZero)), members);
         Assert.False(metrics.RootElement.GetProperty("deep-budget").TryGetProperty("budget.cost_ratio", out _));
 
         // A second run of the folder reads budget.json instead of timing again: the same measured epoch costs.
@@ -59,5 +64,6 @@ public class BudgetMethodsTests : IDisposable
         Assert.Equal(Metric("subnet-budget", "budget.parent_epoch_seconds"), again["budget.parent_epoch_seconds"]);
         Assert.Equal(parent, again["budget.parent_epochs"]);
         Assert.Equal(members, again["budget.member_epochs"]);
+        Assert.Equal(members, resumed.Methods.Single().TrainingRuns.Single(r => r.History[0].Run == "subnet-budget/fused").History.Count);
     }
 }
