@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Markdig;
 using Plotly.NET;
 
 namespace SubnetNotebooks.Plots;
@@ -18,6 +19,9 @@ namespace SubnetNotebooks.Plots;
 /// </code></example>
 public sealed class ReportWriter
 {
+    /// <summary>CommonMark with tables, lists and the usual extensions; raw HTML is shown as text, so a method or dataset
+    /// name such as "&lt;cpu&gt;" cannot break the page.</summary>
+    static readonly MarkdownPipeline Prose = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
     readonly string _title;
     readonly StringBuilder _body = new();
     int _charts;
@@ -40,10 +44,10 @@ public sealed class ReportWriter
         return this;
     }
 
-    /// <summary>Adds prose written in the Markdown subset of <see cref="MarkdownText"/>.</summary>
+    /// <summary>Adds prose written in Markdown (CommonMark with Markdig's advanced extensions, raw HTML escaped).</summary>
     public ReportWriter Text(string markdown)
     {
-        _body.Append(MarkdownText.ToHtml(markdown));
+        _body.Append(Markdown.ToHtml(markdown, Prose));
         return this;
     }
 

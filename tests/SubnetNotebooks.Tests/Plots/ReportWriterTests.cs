@@ -79,7 +79,7 @@ public class ReportWriterTests : IDisposable
     }
 
     [Fact]
-    public void EscapesTextAndRendersTheMarkdownSubset()
+    public void EscapesTextAndRendersMarkdown()
     {
         var html = File.ReadAllText(WriteSampleReport(out _));
 
@@ -88,6 +88,22 @@ public class ReportWriterTests : IDisposable
         Assert.Contains("<li>trained <code>independently</code></li>", html);
         Assert.Contains("<caption>Test set</caption>", html);
         Assert.Contains("<td>Subnetworks</td><td>0.915</td>", html);
+    }
+
+    [Fact]
+    public void ProseRendersCommonMarkTablesAndShowsRawHtmlAsText()
+    {
+        var report = new ReportWriter("r");
+        report.Text("A <script>alert(1)</script> name.\n\n| method | NLL |\n|---|---|\n| subnet | 0.31 |\n\n1. first\n2. second");
+        var path = Path.Combine(_dir, "prose.html");
+        report.Save(path);
+        var html = File.ReadAllText(path);
+
+        Assert.Contains("A &lt;script&gt;alert(1)&lt;/script&gt; name.", html);
+        Assert.DoesNotContain("<script>alert(1)", html);
+        Assert.Matches(new Regex(@"<table>\s*<thead>\s*<tr>\s*<th>method</th>\s*<th>NLL</th>"), html);
+        Assert.Matches(new Regex(@"<td>subnet</td>\s*<td>0.31</td>"), html);
+        Assert.Matches(new Regex(@"<ol>\s*<li>first</li>\s*<li>second</li>\s*</ol>"), html);
     }
 
     [Fact]
