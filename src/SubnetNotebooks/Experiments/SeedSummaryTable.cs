@@ -3,7 +3,8 @@ using System.Text;
 
 namespace SubnetNotebooks.Experiments;
 
-/// <summary>One column of the seed summary table: its header, metric key, scale and number format, and whether it shows ± std.</summary>
+/// <summary>One column of the seed summary table: its header, metric key, scale and number format (a .NET numeric format,
+/// or <see cref="SeedSummaryTable.Seconds"/>), and whether it shows ± std.</summary>
 public sealed record SummaryColumn(string Header, string Metric, string Format, double Scale = 1, bool WithDeviation = true);
 
 /// <summary>
@@ -13,6 +14,10 @@ public sealed record SummaryColumn(string Header, string Metric, string Format, 
 /// </summary>
 public static class SeedSummaryTable
 {
+    /// <summary>The format of a seconds column: whole seconds from 10 s, one decimal from 1 s, two below (a smoke run's
+    /// training takes a fraction of a second), the deviation at the mean's precision.</summary>
+    public const string Seconds = "seconds";
+
     /// <summary>The columns of the main table, in order.</summary>
     public static IReadOnlyList<SummaryColumn> Columns { get; } =
     [
@@ -21,22 +26,23 @@ public static class SeedSummaryTable
         new("disagreement", "diversity.disagreement", "F4"), new("OOD AUROC", "ood.auroc.entropy", "F3"),
         new("parameters", "cost.parameters", "N0", WithDeviation: false), new("MFLOPs/example", "cost.flops_per_example", "F2", 1e-6, false),
         new("executed MFLOPs", "cost.executed_flops_per_example", "F2", 1e-6, false),
-        new("train s", "cost.train_seconds", "F0"), new("train / MC dropout", SeedSummary.TrainRatioKey, "F2"),
+        new("train s", "cost.train_seconds", Seconds), new("train / MC dropout", SeedSummary.TrainRatioKey, "F2"),
     ];
 
     /// <summary>The columns of the budget table (methods with budget.* metrics).</summary>
     public static IReadOnlyList<SummaryColumn> BudgetColumns { get; } =
     [
         new("parent epochs", "budget.parent_epochs", "F1"), new("member epochs", "budget.member_epochs", "F1"),
-        new("budget s (MC dropout)", "budget.target_seconds", "F0"), new("predicted s", "budget.predicted_seconds", "F0"),
-        new("train s", "cost.train_seconds", "F0"), new("train / budget", "budget.cost_ratio", "F3"),
+        new("budget s (MC dropout)", "budget.target_seconds", Seconds), new("predicted s", "budget.predicted_seconds", Seconds),
+        new("train s", "cost.train_seconds", Seconds), new("train / budget", "budget.cost_ratio", "F3"),
     ];
 
     /// <summary>One cell: "mean ± std" (or the mean alone: one seed, or a column without deviation); "-" when no seed has the metric.</summary>
     public static string Cell(SeedStatistic? s, SummaryColumn column)
     {
         if (s is null || !double.IsFinite(s.Mean)) return "-";
-        string F(double v) => (v * column.Scale).ToString(column.Format, CultureInfo.InvariantCulture);
+        var format = column.Format != Seconds ? column.Format : Math.Abs(s.Mean * column.Scale) switch { >= 10 => "F0", >= 1 => "F1", _ => "F2" };
+        string F(double v) => (v * column.Scale).ToString(format, CultureInfo.InvariantCulture);
         return column.WithDeviation && double.IsFinite(s.StandardDeviation) ? $"{F(s.Mean)} ± {F(s.StandardDeviation)}" : F(s.Mean);
     }
 
