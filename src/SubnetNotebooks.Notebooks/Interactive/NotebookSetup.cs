@@ -49,8 +49,8 @@ public static class NotebookSetup
     }
 
     /// <summary>
-    /// The NuGet packages the kit's library (SubnetNotebooks) references, read from <paramref name="depsJson"/> (the
-    /// Notebooks assembly's .deps.json, so the versions are the ones the kit was built with), less those a notebook gets
+    /// The NuGet packages the kit's library (SubnetNotebooks) references, read from <paramref name="depsJson"/> (a .deps.json
+    /// that lists the library, so the versions are the ones the kit was built with), less those a notebook gets
     /// otherwise: the TorchSharp backend (chosen per machine), Plotly.NET (setup.csx names it, so the notebook shows it)
     /// and FSharp.Core (the kernel's own).
     /// </summary>
