@@ -5,17 +5,14 @@ namespace SubnetNotebooks.Tests.Training;
 
 public class HeapRetentionTests
 {
-    static Func<string, string?> Env(params (string Key, string Value)[] set) =>
-        key => set.FirstOrDefault(s => s.Key == key).Value;
-
     [Fact]
     public void AppliesUnlessTheUserChoseTheAllocatorSettings()
     {
-        Assert.True(HeapRetention.Wanted(Env()));
-        Assert.True(HeapRetention.Wanted(Env(("SUBNET_MALLOC", ""))));
-        Assert.False(HeapRetention.Wanted(Env(("SUBNET_MALLOC", "system"))));
-        Assert.False(HeapRetention.Wanted(Env(("MALLOC_MMAP_THRESHOLD_", "131072"))));
-        Assert.False(HeapRetention.Wanted(Env(("MALLOC_TRIM_THRESHOLD_", "131072"))));
+        Assert.True(HeapRetention.Wanted(FakeEnvironment.Of()));
+        Assert.True(HeapRetention.Wanted(FakeEnvironment.Of(("SUBNET_MALLOC", ""))));
+        Assert.False(HeapRetention.Wanted(FakeEnvironment.Of(("SUBNET_MALLOC", "system"))));
+        Assert.False(HeapRetention.Wanted(FakeEnvironment.Of(("MALLOC_MMAP_THRESHOLD_", "131072"))));
+        Assert.False(HeapRetention.Wanted(FakeEnvironment.Of(("MALLOC_TRIM_THRESHOLD_", "131072"))));
     }
 
     /// <summary>glibc's struct mallinfo2: ten size_t counters.</summary>

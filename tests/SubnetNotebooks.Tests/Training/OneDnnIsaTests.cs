@@ -6,20 +6,17 @@ namespace SubnetNotebooks.Tests.Training;
 
 public class OneDnnIsaTests
 {
-    static Func<string, string?> Env(params (string Key, string Value)[] set) =>
-        key => set.FirstOrDefault(s => s.Key == key).Value;
-
     [Fact]
     public void CapsAvx512CpusAtAvxUnlessTheUserChoseOtherwise()
     {
         string[] avx512 = ["fpu", "avx", "avx2", "avx512f", "avx512bw"];
         string[] avx2 = ["fpu", "avx", "avx2", "fma"];
-        Assert.Equal("AVX", OneDnnIsa.Choose(avx512, Env()));
-        Assert.Null(OneDnnIsa.Choose(avx2, Env()));
-        Assert.Null(OneDnnIsa.Choose(avx512, Env(("ONEDNN_MAX_CPU_ISA", "AVX512_CORE"))));
-        Assert.Null(OneDnnIsa.Choose(avx512, Env(("DNNL_MAX_CPU_ISA", "AVX512_CORE"))));
-        Assert.Null(OneDnnIsa.Choose(avx512, Env(("SUBNET_ONEDNN_ISA", "native"))));
-        Assert.Equal("SSE41", OneDnnIsa.Choose(avx2, Env(("SUBNET_ONEDNN_ISA", "sse41"))));
+        Assert.Equal("AVX", OneDnnIsa.Choose(avx512, FakeEnvironment.Of()));
+        Assert.Null(OneDnnIsa.Choose(avx2, FakeEnvironment.Of()));
+        Assert.Null(OneDnnIsa.Choose(avx512, FakeEnvironment.Of(("ONEDNN_MAX_CPU_ISA", "AVX512_CORE"))));
+        Assert.Null(OneDnnIsa.Choose(avx512, FakeEnvironment.Of(("DNNL_MAX_CPU_ISA", "AVX512_CORE"))));
+        Assert.Null(OneDnnIsa.Choose(avx512, FakeEnvironment.Of(("SUBNET_ONEDNN_ISA", "native"))));
+        Assert.Equal("SSE41", OneDnnIsa.Choose(avx2, FakeEnvironment.Of(("SUBNET_ONEDNN_ISA", "sse41"))));
     }
 
     /// <summary>
