@@ -74,6 +74,14 @@ for _ in $(seq 300); do [ "$(squeue -h -j "$task" -o %T)" = PENDING ] && break; 
 scontrol update JobId="$task" StartTime=now
 # The same job uninterrupted, with the requeued task's one thread.
 "$cli" "${rq[@]}" --engine local --threads 1 --out "$work/uninterrupted" > "$work/uninterrupted.log"
+# Wait for the job's own done mark: between the requeue and the new start squeue may briefly list no task of the array.
+done_mark="$work/requeue/state/base.seed0.single.done"
+for _ in $(seq 600); do
+  [ -f "$done_mark" ] && break
+  [ -f "${done_mark%.done}.failed" ] && { echo "slurm-test: the requeued task failed:" >&2; cat "${done_mark%.done}.failed" >&2; exit 1; }
+  sleep 1
+done
+[ -f "$done_mark" ] || { echo "slurm-test: the requeued task has not finished after 10 minutes:" >&2; squeue >&2; scontrol show job "$task" >&2 || true; exit 1; }
 wait_queue "$work/requeue"
 python3 - "$work/requeue/state/base.seed0.single.done" "$work/uninterrupted/state/base.seed0.single.done" <<'PY'
 import json, math, sys
