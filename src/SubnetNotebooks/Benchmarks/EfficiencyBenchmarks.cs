@@ -69,7 +69,7 @@ public sealed class EfficiencyBenchmarks(BenchmarkSettings settings)
         return (randn([settings.BatchSize, 1, 28, 28]).DetachFromDisposeScope(), randint(0, Classes, [settings.BatchSize]).DetachFromDisposeScope());
     }
 
-    static Action Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y) => () =>
+    static Action Step(nn.Module<Tensor, Tensor> model, Sgd optimizer, Tensor x, Tensor y) => () =>
     {
         using var scope = NewDisposeScope();
         Trainer.Step(model, optimizer, x, y);

@@ -88,7 +88,7 @@ public sealed class FusedBenchmarks(BenchmarkSettings settings)
         return new(Describe(spec), medians[0], medians[1], medians[2], thin ? medians[3] : double.NaN, flopRatio);
     }
 
-    static void Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y)
+    static void Step(nn.Module<Tensor, Tensor> model, Sgd optimizer, Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
         Trainer.Step(model, optimizer, x, y);

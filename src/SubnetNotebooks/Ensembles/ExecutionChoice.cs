@@ -109,7 +109,7 @@ public sealed record ExecutionChoice(SubnetworkExecution Used, IReadOnlyDictiona
         }
     }
 
-    static void Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y)
+    static void Step(nn.Module<Tensor, Tensor> model, Sgd optimizer, Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
         Trainer.Step(model, optimizer, x, y, 0).Loss.item<float>(); // item() waits for the device

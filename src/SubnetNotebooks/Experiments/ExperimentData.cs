@@ -1,5 +1,6 @@
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Training;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Experiments;
 
@@ -98,7 +99,7 @@ public sealed class ExperimentData : IDisposable
             if (x.shape[1] != like.Channels) x = like.Channels == 1 ? x.mean([1L], keepdim: true) : x.expand(-1, like.Channels, -1, -1);
             if (x.shape[2] != like.Height || x.shape[3] != like.Width)
                 x = TorchSharp.torch.nn.functional.interpolate(x, [like.Height, like.Width], mode: TorchSharp.torch.InterpolationMode.Bilinear, align_corners: false);
-            var pixels = x.round().clamp(0, 255).to_type(TorchSharp.torch.ScalarType.Byte).contiguous().MoveToOuterDisposeScope();
+            var pixels = x.round().clamp(OwnedScalars.Of(0), OwnedScalars.Of(255)).to_type(TorchSharp.torch.ScalarType.Byte).contiguous().MoveToOuterDisposeScope();
             return new ImageDataset(taken.Name, pixels, taken.Labels.clone().MoveToOuterDisposeScope(), taken.Classes, taken.ClassNames);
         }
     }

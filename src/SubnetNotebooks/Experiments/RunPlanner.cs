@@ -2,6 +2,7 @@ using SubnetNotebooks.Data;
 using SubnetNotebooks.Ensembles;
 using SubnetNotebooks.Training;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Experiments;
 
@@ -144,7 +145,7 @@ public static class RunPlanner
     {
         using var generator = new TorchSharp.torch.Generator((ulong)seed);
         var pixels = randint(0, 256, [count, info.Channels, info.ImageSize, info.ImageSize], dtype: ScalarType.Byte, generator: generator);
-        var labels = arange(count, dtype: ScalarType.Int64).remainder(info.Classes);
+        var labels = OwnedScalars.Arange(count).remainder(OwnedScalars.Of(info.Classes));
         return new ImageDataset($"{info.Name} (synthetic)", pixels, labels, info.Classes);
     }
 }

@@ -3,6 +3,7 @@ using SubnetNotebooks.Ensembles;
 using SubnetNotebooks.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Experiments;
 
@@ -55,12 +56,12 @@ public static class ShiftEvaluation
         int n = samples > 0 ? Math.Min(samples, test.Count) : test.Count;
         using var scope = NewDisposeScope();
         using var chosen = tensor(DatasetSplit.StratifiedIndices(test.Labels.data<long>().ToArray(), n, seed));
-        var images = test.Pixels.index_select(0, chosen).to_type(ScalarType.Float32).div(255f);
+        var images = test.Pixels.index_select(0, chosen).to_type(ScalarType.Float32).div(OwnedScalars.Of(255f));
         var labels = test.Labels.index_select(0, chosen);
         return ShiftReport.Measure(images, corrupted =>
         {
             using var inner = NewDisposeScope();
-            var pixels = corrupted.mul(255f).round().clamp(0, 255).to_type(ScalarType.Byte).contiguous();
+            var pixels = corrupted.mul(OwnedScalars.Of(255f)).round().clamp(OwnedScalars.Of(0), OwnedScalars.Of(255)).to_type(ScalarType.Byte).contiguous();
             using var shifted = new ImageDataset($"{test.Name} (shifted)", pixels, labels.clone(), test.Classes, test.ClassNames);
             return Predict(ensemble, shifted, normalization, batchSize, device);
         }, corruptions, severities, seed);

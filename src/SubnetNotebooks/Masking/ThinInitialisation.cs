@@ -1,5 +1,6 @@
 using SubnetNotebooks.Models;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Masking;
 
@@ -35,8 +36,8 @@ public static class ThinInitialisation
         {
             double factor = Factor(layer, mask);
             if (factor == 1) continue;
-            layer.Weight.mul_(factor);
-            if (!layer.InitialisedByFanOut) layer.Bias?.mul_(factor);
+            layer.Weight.mul_(OwnedScalars.Of(factor));
+            if (!layer.InitialisedByFanOut) layer.Bias?.mul_(OwnedScalars.Of(factor));
         }
     }
 }

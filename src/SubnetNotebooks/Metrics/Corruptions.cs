@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Metrics;
 
@@ -67,15 +68,15 @@ public static class Corruptions
         using var generator = new Generator(unchecked((ulong)seed), images.device);
         Tensor result = name switch
         {
-            "gaussian_noise" => images + randn(images.shape, images.dtype, images.device, generator: generator) * c,
-            "shot_noise" => poisson(images * c, generator) / c,
+            "gaussian_noise" => images.add(randn(images.shape, images.dtype, images.device, generator: generator).mul(OwnedScalars.Of(c)), OwnedScalars.One),
+            "shot_noise" => poisson(images.mul(OwnedScalars.Of(c)), generator).div(OwnedScalars.Of(c)),
             "gaussian_blur" => GaussianBlur(images, c),
             "contrast" => Contrast(images, c),
             "brightness" => Brightness(images, c),
             "pixelate" => Pixelate(images, c),
             _ => throw new ArgumentException($"Unknown corruption '{name}'."),
         };
-        return result.clamp(0, 1).MoveToOuterDisposeScope();
+        return result.clamp(OwnedScalars.Of(0), OwnedScalars.Of(1)).MoveToOuterDisposeScope();
     }
 
     static Tensor GaussianBlur(Tensor images, double sigma)
@@ -96,15 +97,15 @@ public static class Corruptions
     static Tensor Contrast(Tensor images, double c)
     {
         var mean = images.mean([2, 3], keepdim: true);
-        return (images - mean) * c + mean;
+        return (images - mean).mul(OwnedScalars.Of(c)).add(mean, OwnedScalars.One);
     }
 
     static Tensor Brightness(Tensor images, double c)
     {
         var value = images.amax([1], keepdim: true);
-        var raised = (value + c).clamp(0, 1);
-        var scaled = images * (raised / value.clamp_min(1e-12));
-        return where(value > 0, scaled, raised.expand_as(images));
+        var raised = value.add(OwnedScalars.Of(c), OwnedScalars.One).clamp(OwnedScalars.Of(0), OwnedScalars.Of(1));
+        var scaled = images * (raised / value.clamp_min(OwnedScalars.Of(1e-12)));
+        return where(value.gt(OwnedScalars.Of(0)), scaled, raised.expand_as(images));
     }
 
     static Tensor Pixelate(Tensor images, double c)

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -40,14 +41,14 @@ public sealed class BatchEnsembleNetwork : SharedWeightsNetwork
             {
                 if (Member is null) return output;
                 var scaled = output * PerExample(get_parameter(s)!, output);
-                return b is null ? scaled : scaled + PerExample(get_parameter(b)!, output);
+                return b is null ? scaled : scaled.add(PerExample(get_parameter(b)!, output), OwnedScalars.One);
             });
         }
         register_module("shared", shared);
     }
 
     static Tensor Init(int members, int units, bool randomSign, Generator generator) =>
-        randomSign ? randint(0, 2, [members, units], generator: generator).to(ScalarType.Float32) * 2 - 1 : ones(members, units);
+        randomSign ? randint(0, 2, [members, units], generator: generator).to(ScalarType.Float32).mul(OwnedScalars.Of(2)).sub(OwnedScalars.Of(1)) : ones(members, units);
 
     /// <summary>The fast weights of every linear and convolution layer in forward order: R [M, input units], S [M, output units].</summary>
     public IReadOnlyList<(MaskedLayer Layer, Parameter R, Parameter S)> FastWeights =>

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -51,10 +52,10 @@ public abstract class EnsembleNetwork : nn.Module<Tensor, Tensor>
     /// <param name="memberLogits">[M, B, classes]</param>
     /// <returns>[B, classes]</returns>
     public static Tensor EnsembleLogits(Tensor memberLogits) =>
-        memberLogits.log_softmax(2).logsumexp(0) - Math.Log(memberLogits.shape[0]);
+        memberLogits.log_softmax(2).logsumexp(0).sub(OwnedScalars.Of(Math.Log(memberLogits.shape[0])));
 
     /// <summary>The member of each example when a batch is split into M contiguous, nearly equal parts (example i goes to floor(i M / B)).</summary>
     /// <returns>[batch] int64 member indices</returns>
     public static Tensor BatchSplit(long batch, int members, Device device) =>
-        (arange(batch, dtype: ScalarType.Int64, device: device) * members).div(batch, RoundingMode.floor);
+        OwnedScalars.Arange(batch, device).mul(OwnedScalars.Of(members)).div(OwnedScalars.Of(batch), RoundingMode.floor);
 }

@@ -11,7 +11,7 @@ namespace SubnetNotebooks.Models;
 public sealed class FusedResNet18 : FusedSubnetworks
 {
     readonly GroupedConv2d stem;
-    readonly BatchNorm2d stem_bn;
+    readonly PlainBatchNorm2d stem_bn;
     readonly FusedResNetBlock[] _blocks;
     readonly Dropout?[] _drop;
     readonly GroupedLinear head;

@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -10,11 +11,11 @@ namespace SubnetNotebooks.Models;
 public sealed class FusedResNetBlock : nn.Module<Tensor, Tensor>
 {
     readonly GroupedConv2d conv1;
-    readonly BatchNorm2d bn1;
+    readonly PlainBatchNorm2d bn1;
     readonly GroupedConv2d conv2;
-    readonly BatchNorm2d bn2;
+    readonly PlainBatchNorm2d bn2;
     readonly GroupedConv2d? shortcut;
-    readonly BatchNorm2d? shortcut_bn;
+    readonly PlainBatchNorm2d? shortcut_bn;
 
     /// <summary>Builds the block of M members with one member's widths.</summary>
     /// <param name="members">M</param>
@@ -45,6 +46,6 @@ public sealed class FusedResNetBlock : nn.Module<Tensor, Tensor>
         var y = nn.functional.relu(bn1.call(conv1.call(input)));
         y = bn2.call(conv2.call(y));
         var s = shortcut is null ? input : shortcut_bn!.call(shortcut.call(input));
-        return nn.functional.relu(y + s);
+        return nn.functional.relu(y.add(s, OwnedScalars.One));
     }
 }

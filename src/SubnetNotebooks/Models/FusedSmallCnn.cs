@@ -11,7 +11,7 @@ namespace SubnetNotebooks.Models;
 public sealed class FusedSmallCnn : FusedSubnetworks
 {
     readonly GroupedConv2d[] _convs;
-    readonly BatchNorm2d[] _norms;
+    readonly PlainBatchNorm2d[] _norms;
     readonly bool[] _pool;
     readonly SeededDropout?[] _drop;
     readonly GroupedLinear head;
@@ -23,7 +23,7 @@ public sealed class FusedSmallCnn : FusedSubnetworks
     {
         var blocks = member.UnitGroups.Count;
         _convs = new GroupedConv2d[blocks];
-        _norms = new BatchNorm2d[blocks];
+        _norms = new PlainBatchNorm2d[blocks];
         _pool = new bool[blocks];
         _drop = new SeededDropout?[blocks];
         var (h, w) = (Height, Width);

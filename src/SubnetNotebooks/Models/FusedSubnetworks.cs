@@ -136,7 +136,7 @@ public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>BatchNorm over the M * C member-major channels of M members of C channels each (eps 1e-5, momentum 0.1, as the members').</summary>
-    public static BatchNorm2d MemberBatchNorm(int members, int channels) => nn.BatchNorm2d((long)members * channels, eps: 1e-5, momentum: 0.1);
+    public static PlainBatchNorm2d MemberBatchNorm(int members, int channels) => new((long)members * channels, eps: 1e-5, momentum: 0.1);
 
     /// <summary>The masked layer at <paramref name="path"/> of a thin member (its widths size the fused layer).</summary>
     protected static MaskedLayer LayerOf(PrunableModel member, string path) =>

@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -10,9 +11,9 @@ namespace SubnetNotebooks.Models;
 /// </summary>
 public sealed class FusedWideBlock : nn.Module<Tensor, Tensor>
 {
-    readonly BatchNorm2d bn1;
+    readonly PlainBatchNorm2d bn1;
     readonly GroupedConv2d conv1;
-    readonly BatchNorm2d bn2;
+    readonly PlainBatchNorm2d bn2;
     readonly Dropout? drop;
     readonly GroupedConv2d conv2;
     readonly GroupedConv2d? shortcut;
@@ -45,6 +46,6 @@ public sealed class FusedWideBlock : nn.Module<Tensor, Tensor>
         var y = nn.functional.relu(bn2.call(conv1.call(o)));
         if (drop is not null) y = drop.call(y);
         y = conv2.call(y);
-        return y + (shortcut is null ? input : shortcut.call(o));
+        return y.add(shortcut is null ? input : shortcut.call(o), OwnedScalars.One);
     }
 }

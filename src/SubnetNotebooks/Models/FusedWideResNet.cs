@@ -12,7 +12,7 @@ public sealed class FusedWideResNet : FusedSubnetworks
 {
     readonly GroupedConv2d stem;
     readonly FusedWideBlock[] _blocks;
-    readonly BatchNorm2d final_bn;
+    readonly PlainBatchNorm2d final_bn;
     readonly GroupedLinear head;
 
     /// <summary>Builds the fused network of <paramref name="members"/> copies of <paramref name="member"/>'s architecture (zero weights).</summary>

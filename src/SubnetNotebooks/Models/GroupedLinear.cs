@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -49,7 +50,7 @@ public sealed class GroupedLinear : nn.Module<Tensor, Tensor>
             return flat.view(input.shape[0], Members, Outputs).transpose(0, 1);
         }
         if (input.dim() == 3 && input.shape[0] == Members && input.shape[2] == Inputs)
-            return input.bmm(weight.transpose(1, 2)) + bias.unsqueeze(1);
+            return input.bmm(weight.transpose(1, 2)).add(bias.unsqueeze(1), OwnedScalars.One);
         throw new ArgumentException(
             $"GroupedLinear expects [{Members}, batch, {Inputs}] (one input per member) or [batch, {Inputs}] (shared); got [{string.Join(", ", input.shape)}].");
     }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -48,7 +49,7 @@ public sealed class MaskedBatchNorm2d : MaskedLayer
     public override Tensor forward(Tensor input)
     {
         if (training)
-            using (no_grad()) num_batches_tracked.add_(1);
+            using (no_grad()) num_batches_tracked.add_(OwnedScalars.One, OwnedScalars.One);
         if (_memberOfExample?.Invoke() is { } member) return PerMember(input, member);
         return nn.functional.batch_norm(input, running_mean, running_var, EffectiveWeight(), EffectiveBias(), training, Momentum, Eps);
     }
@@ -83,7 +84,7 @@ public sealed class MaskedBatchNorm2d : MaskedLayer
         var output = zeros_like(input);
         for (int k = 0; k < _members; k++)
         {
-            var rows = member.eq(k).nonzero().squeeze(1);
+            var rows = member.eq(OwnedScalars.Of(k)).nonzero().squeeze(1);
             if (rows.numel() == 0) continue;
             var normalised = nn.functional.batch_norm(input.index_select(0, rows), get_buffer($"member{k}_running_mean"), get_buffer($"member{k}_running_var"),
                 get_parameter($"member{k}_weight"), get_parameter($"member{k}_bias"), training, Momentum, Eps);

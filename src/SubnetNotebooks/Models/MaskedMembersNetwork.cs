@@ -1,6 +1,7 @@
 using SubnetNotebooks.Masking;
 using SubnetNotebooks.Training;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -74,7 +75,7 @@ public sealed class MaskedMembersNetwork : SharedWeightsNetwork, ITrainingObject
                 bias.zero_();
             }
             bias.requires_grad = false;
-            head.register_forward_hook((_, _, output) => Member is null ? output : output + PerExample(get_parameter(HeadBias)!, output));
+            head.register_forward_hook((_, _, output) => Member is null ? output : output.add(PerExample(get_parameter(HeadBias)!, output), OwnedScalars.One));
         }
     }
 
@@ -115,7 +116,7 @@ public sealed class MaskedMembersNetwork : SharedWeightsNetwork, ITrainingObject
         var perExample = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None, label_smoothing: labelSmoothing);
         using var member = BatchSplit(images.shape[0], Members, images.device);
         var share = member.bincount(null, Members).to(perExample.dtype).index_select(0, member);
-        return ((perExample / share).sum() / Members, logits);
+        return ((perExample / share).sum().div(OwnedScalars.Of(Members)), logits);
     }
 
     /// <summary>M for separate members (the objective is the sum of their mean losses), else 1.</summary>

@@ -1,5 +1,6 @@
 using SubnetNotebooks.Training;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -63,7 +64,7 @@ public sealed class MimoNetwork : EnsembleNetwork, ITrainingObjective
     {
         long b = images.shape[0], rows = b * BatchRepetition;
         var device = images.device;
-        var main = TrainingRandom.Permutation(rows, device).remainder(b);
+        var main = TrainingRandom.Permutation(rows, device).remainder(OwnedScalars.Of(b));
         long shuffled = (long)(rows * (1 - InputRepetition));
         var indices = Enumerable.Range(0, Members).Select(_ => shuffled == 0 ? main
             : cat([main.narrow(0, 0, shuffled).index_select(0, TrainingRandom.Permutation(shuffled, device)), main.narrow(0, shuffled, rows - shuffled)], 0)).ToArray();
@@ -74,10 +75,10 @@ public sealed class MimoNetwork : EnsembleNetwork, ITrainingObjective
         {
             var head = logits.select(1, m);
             var term = nn.functional.cross_entropy(head, labels.index_select(0, indices[m]), label_smoothing: labelSmoothing);
-            loss = loss is null ? term : loss + term;
-            aligned.index_add_(0, indices[m], head.detach().log_softmax(1), 1);
+            loss = loss is null ? term : loss.add(term, OwnedScalars.One);
+            aligned.index_add_(0, indices[m], head.detach().log_softmax(1), OwnedScalars.One);
         }
-        return (loss!, aligned / (Members * BatchRepetition));
+        return (loss!, aligned.div(OwnedScalars.Of(Members * BatchRepetition)));
     }
 
     /// <summary>Parameters of the body (one network for all members).</summary>

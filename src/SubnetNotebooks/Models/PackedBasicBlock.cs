@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -11,9 +12,9 @@ namespace SubnetNotebooks.Models;
 public sealed class PackedBasicBlock : nn.Module<Tensor, Tensor>
 {
     readonly Conv2d conv1, conv2;
-    readonly BatchNorm2d bn1, bn2;
+    readonly PlainBatchNorm2d bn1, bn2;
     readonly Conv2d? shortcut;
-    readonly BatchNorm2d? shortcut_bn;
+    readonly PlainBatchNorm2d? shortcut_bn;
 
     /// <summary>Builds the block.</summary>
     /// <param name="inputs">input channels (all members)</param>
@@ -23,13 +24,13 @@ public sealed class PackedBasicBlock : nn.Module<Tensor, Tensor>
     public PackedBasicBlock(int inputs, int outputs, int stride, int groups) : base(nameof(PackedBasicBlock))
     {
         conv1 = nn.Conv2d(inputs, outputs, 3, stride: stride, padding: 1, groups: groups, bias: false);
-        bn1 = nn.BatchNorm2d(outputs);
+        bn1 = new PlainBatchNorm2d(outputs);
         conv2 = nn.Conv2d(outputs, outputs, 3, padding: 1, groups: groups, bias: false);
-        bn2 = nn.BatchNorm2d(outputs);
+        bn2 = new PlainBatchNorm2d(outputs);
         if (stride != 1 || inputs != outputs)
         {
             shortcut = nn.Conv2d(inputs, outputs, 1, stride: stride, groups: groups, bias: false);
-            shortcut_bn = nn.BatchNorm2d(outputs);
+            shortcut_bn = new PlainBatchNorm2d(outputs);
         }
         RegisterComponents();
     }
@@ -42,6 +43,6 @@ public sealed class PackedBasicBlock : nn.Module<Tensor, Tensor>
         var y = nn.functional.relu(bn1.call(conv1.call(input)));
         y = bn2.call(conv2.call(y));
         var s = shortcut is null ? input : shortcut_bn!.call(shortcut.call(input));
-        return nn.functional.relu(y + s);
+        return nn.functional.relu(y.add(s, OwnedScalars.One));
     }
 }

@@ -1,6 +1,7 @@
 using SubnetNotebooks.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -60,7 +61,7 @@ public sealed class PackedNetwork : EnsembleNetwork, ITrainingObjective
                 {
                     int c = Packed(spec.Widths[i]);
                     layers.Add(($"conv{i + 1}", nn.Conv2d(inputs, c, 3, padding: 1, groups: i == 0 ? 1 : groups, bias: false)));
-                    layers.Add(($"bn{i + 1}", nn.BatchNorm2d(c)));
+                    layers.Add(($"bn{i + 1}", new PlainBatchNorm2d(c)));
                     layers.Add(($"relu{i + 1}", nn.ReLU()));
                     if (h >= 2 && wd >= 2) { layers.Add(($"pool{i + 1}", nn.MaxPool2d(2))); (h, wd) = (h / 2, wd / 2); }
                     inputs = c;
@@ -71,7 +72,7 @@ public sealed class PackedNetwork : EnsembleNetwork, ITrainingObjective
             case "resnet18":
                 var stages = (spec.Widths.Length == 0 ? ResNet18.DefaultWidths : spec.Widths).Select(Packed).ToArray();
                 layers.Add(("stem", nn.Conv2d(channels, stages[0], 3, padding: 1, bias: false)));
-                layers.Add(("stem_bn", nn.BatchNorm2d(stages[0])));
+                layers.Add(("stem_bn", new PlainBatchNorm2d(stages[0])));
                 layers.Add(("stem_relu", nn.ReLU()));
                 inputs = stages[0];
                 for (int s = 0; s < 4; s++)
@@ -116,7 +117,7 @@ public sealed class PackedNetwork : EnsembleNetwork, ITrainingObjective
     public (Tensor Loss, Tensor Logits) TrainingLoss(Tensor images, Tensor labels, double labelSmoothing)
     {
         var logits = MemberLogits(images);
-        var loss = nn.functional.cross_entropy(logits.reshape(-1, Classes), labels.repeat(Members), label_smoothing: labelSmoothing) * Members;
+        var loss = nn.functional.cross_entropy(logits.reshape(-1, Classes), labels.repeat(Members), label_smoothing: labelSmoothing).mul(OwnedScalars.Of(Members));
         return (loss, EnsembleLogits(logits.detach()));
     }
 

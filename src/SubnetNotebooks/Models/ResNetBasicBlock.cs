@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -60,6 +61,6 @@ public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         var y = nn.functional.relu(bn1.call(conv1.call(input)));
         y = bn2.call(conv2.call(y));
         var s = shortcut is null ? input : shortcut_bn!.call(shortcut.call(input));
-        return nn.functional.relu(y + s);
+        return nn.functional.relu(y.add(s, OwnedScalars.One));
     }
 }

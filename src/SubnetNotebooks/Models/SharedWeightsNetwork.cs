@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -44,7 +45,7 @@ public abstract class SharedWeightsNetwork : EnsembleNetwork
     {
         long b = images.shape[0];
         var tiled = images.repeat([Members, .. Enumerable.Repeat(1L, (int)images.dim() - 1)]);
-        using var member = arange(Members, dtype: ScalarType.Int64, device: images.device).repeat_interleave(b);
+        using var member = OwnedScalars.Arange(Members, images.device).repeat_interleave(b);
         return Run(tiled, member).reshape(Members, b, -1);
     }
 

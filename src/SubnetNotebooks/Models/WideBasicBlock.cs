@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Models;
 
@@ -61,6 +62,6 @@ public sealed class WideBasicBlock : nn.Module<Tensor, Tensor>
         var y = nn.functional.relu(bn2.call(conv1.call(o)));
         if (drop is not null) y = drop.call(y);
         y = conv2.call(y);
-        return y + (shortcut is null ? input : shortcut.call(o));
+        return y.add(shortcut is null ? input : shortcut.call(o), OwnedScalars.One);
     }
 }

@@ -25,7 +25,7 @@ public static class Checkpoint
     public sealed record State(int EpochsDone, IReadOnlyList<EpochProgress> History, string Extra);
 
     /// <summary>Writes model, optimiser, generators and progress to <paramref name="folder"/>/last.ckpt (flushed temp file, then rename).</summary>
-    public static void Save(string folder, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, State state)
+    public static void Save(string folder, nn.Module model, Sgd optimizer, State state)
     {
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
@@ -37,7 +37,7 @@ public static class Checkpoint
                 WriteBytes(writer, rng.data<byte>().ToArray());
             WriteBytes(writer, TrainingRandom.State());
             model.save(writer);
-            optimizer.save_state_dict(writer);
+            optimizer.Save(writer);
         }
         var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length).ToArray();
         AtomicFile.Write(Path.Combine(folder, FileName), stream =>
@@ -55,7 +55,7 @@ public static class Checkpoint
     public static bool Exists(string? folder) => folder is not null && File.Exists(Path.Combine(folder, FileName));
 
     /// <summary>Restores model, optimiser and generators from <paramref name="folder"/>/last.ckpt and returns the progress it recorded.</summary>
-    public static State Load(string folder, nn.Module model, TorchSharp.Modules.OptimizerHelper? optimizer)
+    public static State Load(string folder, nn.Module model, Sgd? optimizer)
     {
         var path = Path.Combine(folder, FileName);
         var payload = ReadVerified(path);
@@ -73,7 +73,11 @@ public static class Checkpoint
             using (var state = tensor(rng, ScalarType.Byte)) Generator.Default.set_state(state);
             TrainingRandom.Restore(training);
             model.load(reader);
-            optimizer?.load_state_dict(reader);
+            try { optimizer?.Load(reader); }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"Checkpoint {path}: {e.Message} {Fix(path)}", e);
+            }
             return new State(epochs, history, extra);
         }
         catch (EndOfStreamException e)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SubnetNotebooks.Data;
 using TorchSharp;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Training;
 
@@ -16,9 +17,9 @@ public sealed record TrainingResult(IReadOnlyList<EpochProgress> History, double
 /// </summary>
 public static class Trainer
 {
-    /// <summary>An SGD optimiser over the model's parameters with the options' momentum, Nesterov flag and weight decay.</summary>
-    public static TorchSharp.Modules.SGD CreateOptimizer(nn.Module model, TrainingOptions options) =>
-        optim.SGD(model.parameters(), options.LearningRate, options.Momentum, 0, options.WeightDecay, options.Nesterov && options.Momentum > 0);
+    /// <summary>The kit's SGD (<see cref="Sgd"/>) over the model's parameters with the options' momentum, Nesterov flag and weight decay.</summary>
+    public static Sgd CreateOptimizer(nn.Module model, TrainingOptions options) =>
+        new(model.parameters(), options.LearningRate, options.Momentum, options.WeightDecay, options.Nesterov && options.Momentum > 0);
 
     /// <summary>Trains <paramref name="model"/> in place.</summary>
     /// <param name="model">maps images [B, C, H, W] to logits [B, classes]; already on <paramref name="device"/></param>
@@ -73,13 +74,13 @@ public static class Trainer
     /// <param name="y">[B] labels, or [M, B] per-member labels</param>
     /// <param name="labelSmoothing">label smoothing of the cross-entropy</param>
     /// <returns>the mean loss (scalar; for fused members the mean of the members' mean losses) and the logits, in the caller's dispose scope</returns>
-    public static (Tensor Loss, Tensor Logits) Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y,
+    public static (Tensor Loss, Tensor Logits) Step(nn.Module<Tensor, Tensor> model, Sgd optimizer, Tensor x, Tensor y,
         double labelSmoothing = 0)
     {
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var (loss, logits, objective) = Forward(model, x, y, labelSmoothing);
         objective.backward();
-        optimizer.step();
+        optimizer.Step();
         return (loss, logits);
     }
 
@@ -89,14 +90,14 @@ public static class Trainer
         if (model is ITrainingObjective custom)
         {
             var (customLoss, customLogits) = custom.TrainingLoss(x, y, labelSmoothing);
-            return (customLoss, customLogits, custom.ObjectiveScale == 1 ? customLoss : customLoss * custom.ObjectiveScale);
+            return (customLoss, customLogits, custom.ObjectiveScale == 1 ? customLoss : customLoss.mul(OwnedScalars.Of(custom.ObjectiveScale)));
         }
         var logits = model.call(x);
         var classes = logits.shape[^1];
         var loss = nn.functional.cross_entropy(logits.reshape(-1, classes), y.reshape(-1), label_smoothing: labelSmoothing);
         // Fused members see batches of equal size, so the mean over M * B is (sum of member means) / M.
         long members = logits.dim() == 3 ? logits.shape[0] : 1;
-        return (loss, logits, members == 1 ? loss : loss * members);
+        return (loss, logits, members == 1 ? loss : loss.mul(OwnedScalars.Of(members)));
     }
 
     static IEnumerable<(Tensor Images, Tensor Labels)> MemberBatches(IReadOnlyList<BatchIterator> trains, int epoch, Device device)
@@ -138,7 +139,7 @@ public static class Trainer
         {
             double lr = options.LearningRateAt(epoch);
             TrainingRandom.SeedEpoch(device);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            optimizer.LearningRate = lr;
             model.train();
             var clock = Stopwatch.StartNew();
             double lossSum = 0; long correct = 0, seen = 0;
@@ -150,7 +151,7 @@ public static class Trainer
                     using var scope = NewDisposeScope();
                     if (!batchesOfEpoch.MoveNext()) break;
                     var (x, y) = batchesOfEpoch.Current;
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var (loss, logits, objective) = Forward(model, x, y, options.LabelSmoothing);
                     double value = loss.item<float>();
                     if (!double.IsFinite(value))
@@ -159,7 +160,7 @@ public static class Trainer
                             (start < epoch || history.Count > 0 ? $"The checkpoint of epoch {history.Count} is kept. " : "") +
                             "Lower the learning rate (--set lr=...) or add warm-up (--set warmup=...).");
                     objective.backward();
-                    optimizer.step();
+                    optimizer.Step();
                     int n = (int)y.numel();
                     lossSum += value * n;
                     correct += logits.argmax(-1).eq(y).sum().item<long>();
@@ -194,7 +195,7 @@ public static class Trainer
         using var probs = PredictProbabilities(model, data, device);
         using var scope = NewDisposeScope();
         var labels = data.Data.Labels;
-        var picked = probs.gather(1, labels.unsqueeze(1)).squeeze(1).clamp_min(1e-12f);
+        var picked = probs.gather(1, labels.unsqueeze(1)).squeeze(1).clamp_min(OwnedScalars.Of(1e-12f));
         double loss = -picked.log().mean().item<float>();
         double accuracy = probs.argmax(1).eq(labels).to_type(ScalarType.Float64).mean().item<double>();
         return (loss, accuracy);

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Training;
 
@@ -39,8 +40,8 @@ public static class TrainingRandom
     /// <returns>float32 [shape] on <paramref name="device"/></returns>
     public static Tensor DropoutMask(long[] shape, double p, Device device)
     {
-        using var keep = rand(shape, generator: Generator).ge_(p);
-        return keep.to(ScalarType.Float32, device).mul_(1.0 / (1 - p));
+        using var keep = rand(shape, generator: Generator).ge_(OwnedScalars.Of(p));
+        return keep.to(ScalarType.Float32, device).mul_(OwnedScalars.Of(1.0 / (1 - p)));
     }
 
     /// <summary>A random permutation of 0..n-1.</summary>

@@ -108,14 +108,14 @@ public class CompactionTests
         var mask = Partitioner.Split(model, 3, PruningCriterion.Random, PartitionStrategy.Random, MaskGranularity.Weight, 2).MaskFor(1);
         model.ApplyMask(mask);
         model.train();
-        using var opt = TorchSharp.torch.optim.SGD(model.parameters(), 0.1, momentum: 0.9, weight_decay: 5e-4);
+        using var opt = new SubnetNotebooks.Training.Sgd(model.parameters(), 0.1, momentum: 0.9, weightDecay: 5e-4);
         for (var step = 0; step < 5; step++)
         {
             using var scope = NewDisposeScope();
             var (x, y) = TinyModels.Batch(model, 4, step);
-            opt.zero_grad();
+            opt.ZeroGrad();
             nn.functional.cross_entropy(model.call(x), y).backward();
-            opt.step();
+            opt.Step();
         }
         foreach (var layer in model.MaskedLayers.Where(l => l.IsWeightLayer))
         {

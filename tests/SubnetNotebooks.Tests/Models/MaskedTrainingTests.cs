@@ -1,4 +1,5 @@
 using SubnetNotebooks.Models;
+using SubnetNotebooks.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,13 +7,13 @@ namespace SubnetNotebooks.Tests.Models;
 
 public class MaskedTrainingTests
 {
-    static float TrainStep(PrunableModel model, optim.Optimizer opt, Tensor x, Tensor y)
+    static float TrainStep(PrunableModel model, Sgd opt, Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
-        opt.zero_grad();
+        opt.ZeroGrad();
         var loss = nn.functional.cross_entropy(model.call(x), y);
         loss.backward();
-        opt.step();
+        opt.Step();
         return loss.item<float>();
     }
 
@@ -26,7 +27,7 @@ public class MaskedTrainingTests
         model.ApplyMask(mask);
         var before = model.MaskedLayers[0].Weight.detach().clone();
         model.train();
-        using var opt = optim.SGD(model.parameters(), 0.1, momentum: 0.9, weight_decay: 5e-4);
+        using var opt = new Sgd(model.parameters(), 0.1, momentum: 0.9, weightDecay: 5e-4);
         for (var step = 0; step < 50; step++)
         {
             var (x, y) = TinyModels.Batch(model, 4, 100 + step);
@@ -51,7 +52,7 @@ public class MaskedTrainingTests
         model.ApplyMask(mask);
         model.train();
         var (x, y) = TinyModels.Batch(model, 2, 7);
-        using (var opt = optim.SGD(model.parameters(), 0.05, momentum: 0.9, weight_decay: 5e-4))
+        using (var opt = new Sgd(model.parameters(), 0.05, momentum: 0.9, weightDecay: 5e-4))
             Assert.True(float.IsFinite(TrainStep(model, opt, x, y)));
         var masked = TinyModels.MaskedEntries(model, mask);
         Assert.NotEmpty(masked);
@@ -59,7 +60,7 @@ public class MaskedTrainingTests
 
         using var thin = model.Compact(mask);
         thin.train();
-        using (var opt = optim.SGD(thin.parameters(), 0.05, momentum: 0.9, weight_decay: 5e-4))
+        using (var opt = new Sgd(thin.parameters(), 0.05, momentum: 0.9, weightDecay: 5e-4))
             Assert.True(float.IsFinite(TrainStep(thin, opt, x, y)));
         Assert.All(thin.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
     }

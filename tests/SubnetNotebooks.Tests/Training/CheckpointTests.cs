@@ -21,7 +21,7 @@ public class CheckpointTests : IDisposable
     string Write()
     {
         using var model = Model(1);
-        using var optimizer = optim.SGD(model.parameters(), 0.1, 0.9);
+        using var optimizer = new Sgd(model.parameters(), 0.1, 0.9);
         Checkpoint.Save(_dir, model, optimizer, new Checkpoint.State(2, [], "extra"));
         return Path.Combine(_dir, Checkpoint.FileName);
     }
@@ -32,7 +32,7 @@ public class CheckpointTests : IDisposable
         manual_seed(11);
         TrainingRandom.Seed(12);
         using var model = Model(3);
-        using var optimizer = optim.SGD(model.parameters(), 0.1, 0.9);
+        using var optimizer = new Sgd(model.parameters(), 0.1, 0.9);
         Checkpoint.Save(_dir, model, optimizer, new Checkpoint.State(2, [], "extra"));
         using var nextDefault = rand(5);
         using var nextTraining = rand([5], generator: TrainingRandom.Generator);

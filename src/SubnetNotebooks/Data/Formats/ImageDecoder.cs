@@ -1,6 +1,7 @@
 using StbImageSharp;
 using TorchSharp;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Data;
 
@@ -37,7 +38,7 @@ public static class ImageDecoder
             mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
         long top = (h - size) / 2, left = (w - size) / 2;
         return resized[0].narrow(1, top, size).narrow(2, left, size)
-            .round().clamp(0, 255).to_type(ScalarType.Byte).contiguous().MoveToOuterDisposeScope();
+            .round().clamp(OwnedScalars.Of(0), OwnedScalars.Of(255)).to_type(ScalarType.Byte).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>Decodes many image files in parallel into one tensor.</summary>

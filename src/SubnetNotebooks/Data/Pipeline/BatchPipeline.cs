@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Data;
 
@@ -30,7 +31,7 @@ public sealed class BatchPipeline : IDisposable
         var mean = tensor(normalization.Mean).reshape(1, -1, 1, 1);
         var std = tensor(normalization.Std).reshape(1, -1, 1, 1);
         // Bytes to normalised floats in one multiply and one add: (x / 255 - mean) / std = x * scale + shift.
-        _scale = std.mul(255f).reciprocal().to(device).DetachFromDisposeScope();
+        _scale = std.mul(OwnedScalars.Of(255f)).reciprocal().to(device).DetachFromDisposeScope();
         _shift = mean.div(std).neg().to(device).DetachFromDisposeScope();
         _mean = mean.to(device).DetachFromDisposeScope();
         _std = std.to(device).DetachFromDisposeScope();
@@ -60,10 +61,10 @@ public sealed class BatchPipeline : IDisposable
         if (_augment is null || _augment.MovesPixelsOnly)
         {
             if (_augment is not null) pixels = _augment.Apply(pixels, generator);
-            images = pixels.to_type(ScalarType.Float32).mul_(_scale).add_(_shift);
+            images = pixels.to_type(ScalarType.Float32).mul_(_scale).add_(_shift, OwnedScalars.One);
         }
         else
-            images = _augment.Apply(pixels.to_type(ScalarType.Float32).div_(255f), generator).sub_(_mean).div_(_std);
+            images = _augment.Apply(pixels.to_type(ScalarType.Float32).div_(OwnedScalars.Of(255f)), generator).sub_(_mean).div_(_std);
         return (images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
     }
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Data;
 
@@ -36,7 +37,7 @@ public sealed class RandomCropFlip(int size, int padding = 4, double flipProbabi
             throw new ArgumentException($"RandomCropFlip: crop {Size} is larger than the padded image {h}x{w}; lower the crop size or raise the padding.");
         var tops = randint(0, h - Size + 1, [b], generator: generator);
         var lefts = randint(0, w - Size + 1, [b], generator: generator);
-        var flips = rand([b], generator: generator).lt(FlipProbability);
+        var flips = rand([b], generator: generator).lt(OwnedScalars.Of(FlipProbability));
         return Crop(images, tops, lefts, flips, Size, Padding).MoveToOuterDisposeScope();
     }
 
@@ -59,10 +60,10 @@ public sealed class RandomCropFlip(int size, int padding = 4, double flipProbabi
         var padded = padding > 0 ? nn.functional.pad(images, [padding, padding, padding, padding]) : images;
         long b = images.shape[0], c = images.shape[1], height = padded.shape[2], width = padded.shape[3];
         // Source pixel of output (i, j) of image b: row tops[b] + i, column lefts[b] + j (size - 1 - j when flipped).
-        var steps = arange(size, ScalarType.Int64, device);
-        var rows = tops.to(device).unsqueeze(1).add(steps);
-        var cols = lefts.to(device).unsqueeze(1).add(where(flips.to(device).unsqueeze(1), steps.flip(0), steps));
-        var source = rows.unsqueeze(2).mul(width).add(cols.unsqueeze(1)).reshape(b, 1, size * size).expand(b, c, size * size);
+        var steps = OwnedScalars.Arange(size, device);
+        var rows = tops.to(device).unsqueeze(1).add(steps, OwnedScalars.One);
+        var cols = lefts.to(device).unsqueeze(1).add(where(flips.to(device).unsqueeze(1), steps.flip(0), steps), OwnedScalars.One);
+        var source = rows.unsqueeze(2).mul(OwnedScalars.Of(width)).add(cols.unsqueeze(1), OwnedScalars.One).reshape(b, 1, size * size).expand(b, c, size * size);
         return padded.reshape(b, c, height * width).gather(2, source).reshape(b, c, size, size).MoveToOuterDisposeScope();
     }
 }

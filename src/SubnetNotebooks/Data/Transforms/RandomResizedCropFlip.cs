@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using SubnetNotebooks.Native;
 
 namespace SubnetNotebooks.Data;
 
@@ -44,7 +45,7 @@ public sealed class RandomResizedCropFlip(int size, double minScale = 0.08, doub
     {
         using var scope = NewDisposeScope();
         var boxes = Boxes(images.shape[2], images.shape[3], images.shape[0], generator);
-        var flips = rand([images.shape[0]], generator: generator).lt(FlipProbability);
+        var flips = rand([images.shape[0]], generator: generator).lt(OwnedScalars.Of(FlipProbability));
         return Resample(images, boxes, flips, Size).MoveToOuterDisposeScope();
     }
 
@@ -59,20 +60,20 @@ public sealed class RandomResizedCropFlip(int size, double minScale = 0.08, doub
     {
         using var scope = NewDisposeScope();
         var area = (double)height * width;
-        var share = rand([count, Tries], ScalarType.Float64, generator: generator).mul_(MaxScale - MinScale).add_(MinScale);
-        var logRatio = rand([count, Tries], ScalarType.Float64, generator: generator).mul_(Math.Log(MaxRatio) - Math.Log(MinRatio)).add_(Math.Log(MinRatio));
+        var share = rand([count, Tries], ScalarType.Float64, generator: generator).mul_(OwnedScalars.Of(MaxScale - MinScale)).add_(OwnedScalars.Of(MinScale), OwnedScalars.One);
+        var logRatio = rand([count, Tries], ScalarType.Float64, generator: generator).mul_(OwnedScalars.Of(Math.Log(MaxRatio) - Math.Log(MinRatio))).add_(OwnedScalars.Of(Math.Log(MinRatio)), OwnedScalars.One);
         var ratio = logRatio.exp();
-        var w = share.mul(area).mul(ratio).sqrt().round();
-        var h = share.mul(area).div(ratio).sqrt().round();
-        var fits = w.gt(0).logical_and(w.le(width)).logical_and(h.gt(0)).logical_and(h.le(height));
+        var w = share.mul(OwnedScalars.Of(area)).mul(ratio).sqrt().round();
+        var h = share.mul(OwnedScalars.Of(area)).div(ratio).sqrt().round();
+        var fits = w.gt(OwnedScalars.Of(0)).logical_and(w.le(OwnedScalars.Of(width))).logical_and(h.gt(OwnedScalars.Of(0))).logical_and(h.le(OwnedScalars.Of(height)));
         var first = fits.to_type(ScalarType.Int32).argmax(1, keepdim: true);
         var any = fits.any(1);
         var (centreH, centreW) = CentreBox(height, width);
         var boxH = where(any, h.gather(1, first).squeeze(1), tensor((double)centreH));
         var boxW = where(any, w.gather(1, first).squeeze(1), tensor((double)centreW));
         var corner = rand([count, 2], ScalarType.Float64, generator: generator);
-        var top = where(any, corner[.., 0].mul(boxH.neg().add(height + 1)).floor(), tensor((double)((height - centreH) / 2)));
-        var left = where(any, corner[.., 1].mul(boxW.neg().add(width + 1)).floor(), tensor((double)((width - centreW) / 2)));
+        var top = where(any, corner[.., 0].mul(boxH.neg().add(OwnedScalars.Of(height + 1), OwnedScalars.One)).floor(), tensor((double)((height - centreH) / 2)));
+        var left = where(any, corner[.., 1].mul(boxW.neg().add(OwnedScalars.Of(width + 1), OwnedScalars.One)).floor(), tensor((double)((width - centreW) / 2)));
         return stack([top, left, boxH, boxW], 1).to_type(ScalarType.Int64).MoveToOuterDisposeScope();
     }
 
@@ -102,15 +103,15 @@ public sealed class RandomResizedCropFlip(int size, double minScale = 0.08, doub
         var device = images.device;
         long b = images.shape[0], height = images.shape[2], width = images.shape[3];
         var box = boxes.to(ScalarType.Float32, device);
-        var centres = arange(size, ScalarType.Float32, device).add_(0.5).unsqueeze(0);
+        var centres = OwnedScalars.Arange(size, device, ScalarType.Float32).add_(OwnedScalars.Of(0.5), OwnedScalars.One).unsqueeze(0);
         Tensor Positions(Tensor start, Tensor extent) =>
-            minimum(centres.mul(extent).div_(size).sub_(0.5).clamp_min_(0), extent.sub(1)).add_(start);
+            minimum(centres.mul(extent).div_(OwnedScalars.Of(size)).sub_(OwnedScalars.Of(0.5)).clamp_min_(OwnedScalars.Of(0)), extent.sub(OwnedScalars.Of(1))).add_(start, OwnedScalars.One);
         var rows = Positions(box[.., 0..1], box[.., 2..3]);
         var cols = Positions(box[.., 1..2], box[.., 3..4]);
         cols = where(flips.to(device).unsqueeze(1), cols.flip(1), cols);
         // grid_sample's coordinates with align_corners = false: pixel p of n sits at (2p + 1) / n - 1.
-        var gx = cols.mul_(2).add_(1).div_(width).sub_(1).unsqueeze(1).expand(b, size, size);
-        var gy = rows.mul_(2).add_(1).div_(height).sub_(1).unsqueeze(2).expand(b, size, size);
+        var gx = cols.mul_(OwnedScalars.Of(2)).add_(OwnedScalars.Of(1), OwnedScalars.One).div_(OwnedScalars.Of(width)).sub_(OwnedScalars.Of(1)).unsqueeze(1).expand(b, size, size);
+        var gy = rows.mul_(OwnedScalars.Of(2)).add_(OwnedScalars.Of(1), OwnedScalars.One).div_(OwnedScalars.Of(height)).sub_(OwnedScalars.Of(1)).unsqueeze(2).expand(b, size, size);
         var grid = stack([gx, gy], -1);
         return nn.functional.grid_sample(images, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false)
             .MoveToOuterDisposeScope();
