@@ -1,0 +1,67 @@
+using SubnetNotebooks.Experiments;
+using SubnetNotebooks.Tests.Experiments;
+using SubnetNotebooks.Training;
+
+namespace SubnetNotebooks.Tests.Training;
+
+/// <summary>
+/// Every method's training loop on every model family, trained twice from the same seed: once alone and once beside a
+/// thread that forces garbage collections back to back. A Scalar or tensor handed to libtorch without an owner would
+/// be freed mid-call under that thread: a native error, or a wrong value that makes the weights differ. So both runs
+/// must finish and their predictions (which follow from every weight) must be equal bit for bit.
+/// </summary>
+[Collection(nameof(GcStressTests))] // alone: the pressure thread slows every test beside it
+public class GcStressTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("subnet-gcstress-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>Every method whose training is repeatable (the budgeted ones size their epochs from wall time).</summary>
+    static readonly string[] TrainedMethods = ["single", "mcdropout", "deep", "subnet", "batchensemble", "mimo", "masksembles", "packed", "overlap"];
+
+    ExperimentConfig Config(string family, string execution)
+    {
+        var config = Profiles.Smoke with
+        {
+            Dataset = "digits", OodDataset = "", DataDir = SyntheticDigits.Write(_dir, seed: 5), TrainSamples = 0, TestSamples = 200,
+            ValidationSamples = 100, ShiftSamples = 0, Model = family, Members = 2, Dropout = 0.2, Epochs = 1, ParentEpochs = 1, SubnetEpochs = 1,
+            BatchSize = 32, LearningRate = 0.05, Seed = 3, Execution = execution, Methods = TrainedMethods,
+        };
+        return family switch
+        {
+            "mlp" => config with { Widths = [32, 32], Epochs = 2, ParentEpochs = 2, SubnetEpochs = 2 },
+            "smallcnn" => config with { Widths = [4, 8, 8] },
+            "resnet18" => config with { Widths = [4, 4, 8, 8] },
+            _ => config with { Depth = 10, Widths = [4, 4, 8, 8] },
+        };
+    }
+
+    [Theory]
+    [InlineData("mlp", "fused")]
+    [InlineData("mlp", "compact")]
+    [InlineData("smallcnn", "fused")]
+    [InlineData("resnet18", "fused")]
+    [InlineData("resnet18", "compact")]
+    [InlineData("wrn", "fused")]
+    public void TrainingUnderGarbageCollectionsEqualsTrainingWithout(string family, string execution)
+    {
+        var config = Config(family, execution);
+        var quiet = Path.Combine(_dir, "quiet");
+        ExperimentRunner.Run(config, quiet);
+        var pressed = Path.Combine(_dir, "pressed");
+        long collections;
+        using (var pressure = new GcPressure())
+        {
+            ExperimentRunner.Run(config, pressed);
+            collections = pressure.Collections;
+        }
+        Assert.True(collections > 20, $"only {collections} collections ran beside training");
+        foreach (var method in TrainedMethods)
+        {
+            var file = Path.Combine("predictions", $"{method}.npy");
+            Assert.True(File.ReadAllBytes(Path.Combine(quiet, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(pressed, file))),
+                $"{family} ({execution}) {method}: the predictions trained under garbage collections differ from those trained without");
+        }
+    }
+}
