@@ -18,14 +18,17 @@ namespace SubnetNotebooks.Interactive;
 public static class NotebookSetup
 {
     /// <summary>
-    /// Loads the backend package in the current notebook kernel. <paramref name="repositoryRoot"/> is where the
-    /// untracked backend file is looked for (the notebooks' parent folder).
+    /// Loads the backend package in the current notebook kernel and sets <see cref="NotebookBackend.Variable"/> for this
+    /// process to it. <paramref name="repositoryRoot"/> is where the untracked backend file is looked for (the notebooks'
+    /// parent folder).
     /// </summary>
     public static async Task LoadAsync(string repositoryRoot)
     {
         if (KernelInvocationContext.Current is not { } context)
             throw new InvalidOperationException("NotebookSetup.LoadAsync runs inside a notebook cell (it submits code to the notebook's kernel); outside a notebook reference the kit's project instead.");
         var backend = NotebookBackend.Choose(Path.GetFullPath(repositoryRoot));
+        // The kit's library reads the variable when it loads libtorch (TorchRuntime.Ensure), also when the choice came from the local file.
+        Environment.SetEnvironmentVariable(NotebookBackend.Variable, backend);
         var deps = KitDepsFile();
         // One submission, so NuGet resolves the backend and the packages that depend on TorchSharp together.
         var packages = new[] { NotebookBackend.Package(backend) }.Concat(LibraryPackages(deps).Select(p => $"{p.Id}, {p.Version}"));

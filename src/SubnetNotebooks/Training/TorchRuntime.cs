@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,8 @@ namespace SubnetNotebooks.Training;
 /// Makes TorchSharp loadable and picks the device. On Debian 12 the system libstdc++ stops at
 /// GLIBCXX_3.4.30 while libLibTorchSharp.so names GLIBCXX_3.4.32 for one symbol it never calls;
 /// <see cref="Ensure"/> marks such missing requirements weak in every copy of the library that
-/// TorchSharp may load (idempotent, and a no-op where the system libstdc++ is new enough).
+/// TorchSharp may load (idempotent, safe with other processes doing the same (<see cref="SharedLibraryPatch"/>),
+/// and a no-op where the system libstdc++ is new enough).
 /// </summary>
 public static class TorchRuntime
 {
@@ -18,7 +20,7 @@ public static class TorchRuntime
     static readonly object Gate = new();
     static bool _ready;
 
-    /// <summary>What <see cref="Ensure"/> did to each copy it found: file and the versions it marked weak.</summary>
+    /// <summary>What <see cref="Ensure"/> did to each copy it found: file and the versions this process marked weak.</summary>
     public static IReadOnlyList<(string File, IReadOnlyList<string> Marked)> Patched { get; private set; } = [];
 
     [ModuleInitializer]
@@ -39,6 +41,7 @@ public static class TorchRuntime
         }
     }
 
+    [SupportedOSPlatform("linux")]
     static void PatchAll()
     {
         var stdcxx = SystemStdCxx();
@@ -47,22 +50,8 @@ public static class TorchRuntime
         var patched = new List<(string, IReadOnlyList<string>)>();
         foreach (var file in Candidates())
         {
-            try
-            {
-                var bytes = File.ReadAllBytes(file);
-                var marked = ElfVersionPatch.WeakenMissing(bytes, file, StdCxx, available);
-                if (marked.Count == 0) continue;
-                var temp = file + ".subnet-patch";
-                File.WriteAllBytes(temp, bytes);
-                File.Move(temp, file, overwrite: true);
-                patched.Add((file, marked));
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                throw new InvalidOperationException(
-                    $"{file} needs a GLIBCXX version this system's libstdc++ ({stdcxx}) lacks, and it cannot be patched: {e.Message}. " +
-                    "Make the NuGet package folder writable, or install a newer libstdc++6 (README.md#troubleshooting).", e);
-            }
+            var marked = SharedLibraryPatch.Apply(file, StdCxx, available, stdcxx);
+            if (marked.Count > 0) patched.Add((file, marked));
         }
         Patched = patched;
     }

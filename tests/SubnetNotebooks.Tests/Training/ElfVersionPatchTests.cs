@@ -11,7 +11,7 @@ public class ElfVersionPatchTests
     /// a string table, a .gnu.version_r section (Verneed 16 bytes + Vernaux 16 bytes each) and a
     /// .gnu.version_d section (Verdef 20 bytes + Verdaux 8 bytes each), then 4 section headers.
     /// </summary>
-    static byte[] Elf((string Library, (string Name, ushort Flags)[] Versions)[] needed, string[] defined)
+    internal static byte[] Elf((string Library, (string Name, ushort Flags)[] Versions)[] needed, string[] defined)
     {
         var strtab = new MemoryStream();
         strtab.WriteByte(0);
@@ -74,7 +74,7 @@ public class ElfVersionPatchTests
         return elf;
     }
 
-    static byte[] TorchSharpLike() => Elf(
+    internal static byte[] TorchSharpLike() => Elf(
         [("libstdc++.so.6", [("GLIBCXX_3.4.30", 0), ("GLIBCXX_3.4.32", 0), ("CXXABI_1.3", 0)]), ("libc.so.6", [("GLIBC_2.34", 0)])],
         ["LIBTORCHSHARP_1.0"]);
 

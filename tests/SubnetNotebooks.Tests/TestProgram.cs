@@ -1,0 +1,23 @@
+using System.Runtime.Versioning;
+
+namespace SubnetNotebooks.Tests;
+
+/// <summary>
+/// The test assembly's entry point, for child processes that tests start as <c>dotnet SubnetNotebooks.Tests.dll COMMAND ...</c>
+/// (the test runner loads the assembly without calling it).
+/// </summary>
+[SupportedOSPlatform("linux")]
+static class TestProgram
+{
+    static int Main(string[] args) => args switch
+    {
+        ["patch-race", .. var rest] => Training.SharedLibraryPatchTests.RaceChild(rest),
+        _ => Unknown(args),
+    };
+
+    static int Unknown(string[] args)
+    {
+        Console.Error.WriteLine($"Unknown test helper command: {string.Join(' ', args)}. Known: patch-race THREADS FILE...");
+        return 2;
+    }
+}
