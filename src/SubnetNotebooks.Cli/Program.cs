@@ -30,6 +30,9 @@ app.Configure(config =>
         .WithDescription("Say what `reproduce` with the same options will do: every training run with epochs and steps, each method's parameters and FLOPs, the run folder, and the wall time estimated from timed steps on this device.")
         .WithExample("plan", "--profile", "paper-cifar10")
         .WithExample("plan", "--profile", "paper-cub200", "--set", "batchSize=32");
+    config.AddCommand<SoakCommand>("soak")
+        .WithDescription("Train the cpu and cpu-cnn networks again and again beside forced garbage collections; count native errors and weights that differ from a quiet run.")
+        .WithExample("soak", "--minutes", "30");
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure the efficiency figures side by side (masked/dense step, training and inference cost vs MC dropout, kit vs PyTorch, memory, data pipeline).");
     config.AddCommand<ExportWeightsCommand>("export-weights")
         .WithDescription("Export every trained single, MC dropout, deep-ensemble and subnetwork member of a run folder as PyTorch state dicts with a manifest.")
