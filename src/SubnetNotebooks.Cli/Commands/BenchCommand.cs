@@ -15,7 +15,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--only <IDS>")]
-        [Description("Figures to run, comma-separated: a (masked step), b (training cost), c (inference), d (PyTorch), e (memory), f (data pipeline), g (fused ResNet-18 / parent), h (fused / thin ResNet-18 members), i (CIFAR pipeline / ResNet-18), j (fused WRN / parent), k (fused MLP / dense). Default: all.")]
+        [Description("Figures to run, comma-separated: a (masked step), b (training cost), c (inference), d (PyTorch), e (memory), f (data pipeline), g (fused ResNet-18 / parent), h (fused / thin ResNet-18 members), i (CIFAR pipeline / ResNet-18), j (fused WRN / parent), k (fused MLP / dense), s (kit SGD / TorchSharp SGD step). Default: all.")]
         public string? Only { get; init; }
 
         [CommandOption("--repetitions <N>")]

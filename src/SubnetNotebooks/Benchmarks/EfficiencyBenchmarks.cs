@@ -15,12 +15,12 @@ namespace SubnetNotebooks.Benchmarks;
 /// data: (a) masked / dense training step, (b) subnetwork-ensemble / MC-dropout training cost, (c) subnetwork-ensemble
 /// inference / one dense forward pass, (d) the kit's SmallCnn step / PyTorch's, (e) resident memory after the last / the
 /// first epoch, (f) data-pipeline / training-step throughput, (i) the CIFAR pipeline / ResNet-18 training (<see cref="PipelineBenchmark"/>);
-/// (g, h, j, k) fused subnetworks, see <see cref="FusedBenchmarks"/>.
+/// (g, h, j, k) fused subnetworks, see <see cref="FusedBenchmarks"/>; (s) the kit's SGD step / TorchSharp's.
 /// </summary>
 public sealed class EfficiencyBenchmarks(BenchmarkSettings settings)
 {
     /// <summary>Every figure id in order.</summary>
-    public static readonly string[] Ids = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"];
+    public static readonly string[] Ids = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "s"];
     const int Classes = 10;
     static readonly Normalization FashionMnist = new([0.2860f], [0.3530f]);
 
@@ -46,6 +46,7 @@ public sealed class EfficiencyBenchmarks(BenchmarkSettings settings)
                 "j" => fused.WideResNetFusedVsParent(),
                 "k" => fused.MlpFusedVsDense(),
                 "i" => new PipelineBenchmark(settings).Run(),
+                "s" => OwnedScalarsStep(),
                 _ => Pipeline(),
             };
         }
@@ -95,6 +96,36 @@ public sealed class EfficiencyBenchmarks(BenchmarkSettings settings)
         var (m, d) = (BenchmarkHarness.Median(t[0]), BenchmarkHarness.Median(t[1]));
         return new("a", $"masked / dense training step ({Describe()})", m / d, 1.05, TargetKind.AtMost, Ms(m), Ms(d),
             $"mask keeps 1/{settings.Members} of the units; the masked weights still take part in the dense matmul");
+    }
+
+    /// <summary>
+    /// (s) A training step with the kit's <see cref="Sgd"/> (owned Scalars) / the same step with TorchSharp 0.107's optim.SGD
+    /// (temporary Scalars), on the cpu profile's MLP 784-512-512-10; the cpu-cnn profile's SmallCnn 16-32-64 in the notes.
+    /// </summary>
+    public BenchmarkFigure OwnedScalarsStep()
+    {
+        (double Kit, double TorchSharp) Time(string kind, int[] widths)
+        {
+            using var mine = Create(1, kind: kind, widths: widths);
+            using var theirs = Create(1, kind: kind, widths: widths);
+            using var kit = Trainer.CreateOptimizer(mine, Options(1));
+            using var torchSharp = optim.SGD(theirs.parameters(), 0.05, 0.9, 0, 5e-4);
+            var (x, y) = Batch(2);
+            mine.train(); theirs.train();
+            var t = BenchmarkHarness.SideBySide([Step(mine, kit, x, y), () =>
+            {
+                using var scope = NewDisposeScope();
+                torchSharp.zero_grad();
+                nn.functional.cross_entropy(theirs.call(x), y).backward();
+                torchSharp.step();
+            }], settings.Warmup, settings.Repetitions);
+            x.Dispose(); y.Dispose();
+            return (BenchmarkHarness.Median(t[0]), BenchmarkHarness.Median(t[1]));
+        }
+        var mlp = Time("mlp", [512, 512]);
+        var cnn = Time("smallcnn", [16, 32, 64]);
+        return new("s", "kit SGD / TorchSharp SGD training step (mlp[512,512])", mlp.Kit / mlp.TorchSharp, 1.05, TargetKind.AtMost, Ms(mlp.Kit), Ms(mlp.TorchSharp),
+            $"SmallCnn 16-32-64: {Ms(cnn.Kit)} / {Ms(cnn.TorchSharp)} = {Ratio(cnn.Kit / cnn.TorchSharp)}; batch {settings.BatchSize}x1x28x28, {settings.Threads} threads");
     }
 
     /// <summary>(b) Training cost of the subnetwork ensemble (parent + fused members) / MC dropout's; the deep ensemble beside it.</summary>

@@ -1,8 +1,9 @@
 namespace SubnetNotebooks.Training;
 
 /// <summary>
-/// A thread that forces full garbage collections and runs finalizers back to back until disposed: the condition under
-/// which a Scalar or tensor that the kit hands to libtorch without holding it gets freed mid-call. The soak check and
+/// A thread that forces garbage collections of the youngest generation and runs finalizers back to back until disposed:
+/// the condition under which a Scalar or tensor that the kit hands to libtorch without holding it gets freed mid-call
+/// (such temporaries are young, so a generation-0 collection finds them; a full collection would only stall training longer). The soak check and
 /// the GC-stress tests train under it and compare with the same steps trained without it.
 /// </summary>
 public sealed class GcPressure : IDisposable
@@ -18,7 +19,7 @@ public sealed class GcPressure : IDisposable
         {
             while (!_stop)
             {
-                GC.Collect();
+                GC.Collect(0);
                 GC.WaitForPendingFinalizers();
                 Interlocked.Increment(ref _collections);
             }
@@ -26,7 +27,7 @@ public sealed class GcPressure : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Full collections forced so far.</summary>
+    /// <summary>Collections forced so far.</summary>
     public long Collections => Interlocked.Read(ref _collections);
 
     /// <summary>Stops the thread and waits for it.</summary>

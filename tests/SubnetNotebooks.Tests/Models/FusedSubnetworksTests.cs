@@ -135,7 +135,9 @@ public class FusedSubnetworksTests
                 var expected = p.grad!.reshape(-1).clone();
                 var scale = 1 + expected.abs().max().item<float>();
                 var difference = MaxDifference(fusedGrads[name][k], expected);
-                Assert.True(difference < 1e-5f * scale, $"{family} {formulation} {name} member {k + 1}: gradient differs by {difference}");
+                // float32 sums over a batch in another order (grouped vs one member) differ by a few ulps per term: a BatchNorm
+                // weight's gradient on an AMD EPYC differed by 1.24e-5 at scale ~1; a wrong member or mask is off by O(scale).
+                Assert.True(difference < 5e-5f * scale, $"{family} {formulation} {name} member {k + 1}: gradient differs by {difference}");
             }
         }
         foreach (var m in members) m.Dispose();

@@ -18,6 +18,8 @@ public class ScalarGuardTests
         (typeof(OwnedScalars), "<Of>", "the one factory: every Scalar it makes lives for the process"),
         (typeof(Sgd), ".ctor", "the optimiser's Scalars, kept in fields until Dispose"),
         (typeof(Sgd), "set_LearningRate", "a new rate's Scalar, made once per epoch and kept until the next"),
+        (typeof(SubnetNotebooks.Experiments.SoakCheck), "Train", "`subnet soak --optimizer torchsharp` trains with TorchSharp's SGD on purpose, to show its fault"),
+        (typeof(SubnetNotebooks.Benchmarks.EfficiencyBenchmarks), "<OwnedScalarsStep>", "bench figure s times TorchSharp's SGD against the kit's"),
     ];
 
     static readonly Assembly[] KitAssemblies =
