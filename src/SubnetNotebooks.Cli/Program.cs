@@ -23,6 +23,8 @@ app.Configure(config =>
         .WithExample("sweep", "--profile", "smoke", "--seeds", "0,1", "--methods", "single,subnet", "--out", "runs/sweep", "--engine", "local", "--slots", "2")
         .WithExample("sweep", "--profile", "paper", "--seeds", "0,1,2", "--engine", "slurm", "--partition", "gpu", "--gpus", "1", "--cpus", "8", "--time", "24:00:00", "--out", "runs/paper-sweep");
     config.AddCommand<SweepTaskCommand>("sweep-task").WithDescription("Run one job of a sweep (what each worker process and Slurm task calls).");
+    config.AddCommand<OneDnnProbeCommand>(SubnetNotebooks.Benchmarks.OneDnnIsaProbe.Command).IsHidden()
+        .WithDescription("Check convolution gradients, or time training steps, at the oneDNN cap SUBNET_ONEDNN_ISA names (what `bench --only l` starts per cap).");
     config.AddCommand<CollectCommand>("collect").WithDescription("Merge every finished run folder of a sweep into each experiment's summary (mean ± std over seeds) and one report.html; list the unfinished jobs.");
     config.AddCommand<ProfilesCommand>("profiles")
         .WithDescription("List every profile: dataset, model, M, epochs of every stage, optimiser, augmentation, OOD and shift sets, what it assumes.");

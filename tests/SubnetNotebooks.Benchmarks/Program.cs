@@ -19,7 +19,8 @@ int Int(string key, int fallback) => options.TryGetValue(key, out var v) ? int.P
 var model = options.GetValueOrDefault("model", defaults.Model);
 var settings = defaults with
 {
-    Figures = options.TryGetValue("only", out var only) ? only.Split(',', StringSplitOptions.TrimEntries) : defaults.Figures,
+    // Figure l starts the subnet CLI per oneDNN cap: `subnet bench --only l`.
+    Figures = options.TryGetValue("only", out var only) ? only.Split(',', StringSplitOptions.TrimEntries) : defaults.Figures.Where(f => f != "l").ToArray(),
     Repetitions = Int("repetitions", defaults.Repetitions),
     Warmup = Int("warmup", defaults.Warmup),
     TrainingRepetitions = Int("training-repetitions", defaults.TrainingRepetitions),

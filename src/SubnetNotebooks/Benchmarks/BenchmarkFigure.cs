@@ -7,6 +7,8 @@ public enum TargetKind
     AtMost,
     /// <summary>The ratio must be &gt;= the target.</summary>
     AtLeast,
+    /// <summary>No target: the ratio is reported for comparison only.</summary>
+    Reported,
 }
 
 /// <summary>One efficiency figure: a ratio of two quantities measured side by side in one run.</summary>
@@ -21,9 +23,10 @@ public enum TargetKind
 public sealed record BenchmarkFigure(string Id, string Name, double Ratio, double Target, TargetKind Kind, string Numerator,
     string Denominator, string Notes = "")
 {
-    /// <summary>True when the ratio meets its target.</summary>
-    public bool Met => Kind == TargetKind.AtMost ? Ratio <= Target : Ratio >= Target;
+    /// <summary>True when the ratio meets its target (always for a reported figure).</summary>
+    public bool Met => Kind switch { TargetKind.AtMost => Ratio <= Target, TargetKind.AtLeast => Ratio >= Target, _ => true };
 
-    /// <summary>The target as text, e.g. "&lt;= 1.05".</summary>
-    public string TargetText => (Kind == TargetKind.AtMost ? "<= " : ">= ") + Target.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The target as text, e.g. "&lt;= 1.05", or "reported" for a figure without one.</summary>
+    public string TargetText => Kind == TargetKind.Reported ? "reported"
+        : (Kind == TargetKind.AtMost ? "<= " : ">= ") + Target.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -9,7 +9,7 @@ public sealed record BenchmarkSettings
     /// <summary>
     /// Figures to run, by id: a (masked step), b (training cost), c (inference), d (PyTorch), e (memory), f (data pipeline),
     /// g (fused ResNet-18 / parent), h (fused / thin ResNet-18 members), i (CIFAR pipeline / ResNet-18),
-    /// j (fused WRN / parent), k (fused MLP / dense).
+    /// j (fused WRN / parent), k (fused MLP / dense), l (oneDNN instruction-set caps).
     /// </summary>
     public string[] Figures { get; init; } = EfficiencyBenchmarks.Ids;
     /// <summary>Model family of figures a, b, c, e, f: mlp, smallcnn or resnet18.</summary>
@@ -60,6 +60,8 @@ public sealed record BenchmarkSettings
     public int ConvolutionRepetitions { get; init; } = 5;
     /// <summary>Python with torch for figure d.</summary>
     public string Python { get; init; } = PyTorchReference.DefaultPython;
+    /// <summary>The command that runs the subnet CLI, one word each: figure l starts it once per oneDNN cap (empty: figure l cannot run).</summary>
+    public IReadOnlyList<string> Launcher { get; init; } = [];
 
     /// <summary>Throws an error naming the setting and the fix for settings no run can use.</summary>
     public void Validate()
@@ -74,5 +76,7 @@ public sealed record BenchmarkSettings
             throw new ArgumentException("members, batch size, threads, repetitions and epochs must be positive (memory epochs >= 2), warm-up >= 0.");
         if (TrainingSamples < BatchSize || MemorySamples < BatchSize || PipelineSamples < BatchSize)
             throw new ArgumentException($"Every sample count must hold at least one batch of {BatchSize}.");
+        if (Figures.Contains("l") && Launcher.Count == 0)
+            throw new ArgumentException("Figure l compares oneDNN caps in child processes of the subnet CLI; run it as `subnet bench --only l`.");
     }
 }

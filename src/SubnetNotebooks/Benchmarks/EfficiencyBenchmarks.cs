@@ -15,12 +15,13 @@ namespace SubnetNotebooks.Benchmarks;
 /// data: (a) masked / dense training step, (b) subnetwork-ensemble / MC-dropout training cost, (c) subnetwork-ensemble
 /// inference / one dense forward pass, (d) the kit's SmallCnn step / PyTorch's, (e) resident memory after the last / the
 /// first epoch, (f) data-pipeline / training-step throughput, (i) the CIFAR pipeline / ResNet-18 training (<see cref="PipelineBenchmark"/>);
-/// (g, h, j, k) fused subnetworks, see <see cref="FusedBenchmarks"/>; (s) the kit's SGD step / TorchSharp's.
+/// (g, h, j, k) fused subnetworks, see <see cref="FusedBenchmarks"/>; (l) oneDNN's instruction-set caps, one row per cap
+/// (<see cref="IsaBenchmark"/>); (s) the kit's SGD step / TorchSharp's.
 /// </summary>
 public sealed class EfficiencyBenchmarks(BenchmarkSettings settings)
 {
     /// <summary>Every figure id in order.</summary>
-    public static readonly string[] Ids = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "s"];
+    public static readonly string[] Ids = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "s"];
     const int Classes = 10;
     static readonly Normalization FashionMnist = new([0.2860f], [0.3530f]);
 
@@ -34,6 +35,11 @@ public sealed class EfficiencyBenchmarks(BenchmarkSettings settings)
         foreach (var id in Ids.Where(settings.Figures.Contains))
         {
             status?.Invoke(id);
+            if (id == "l")
+            {
+                foreach (var row in new IsaBenchmark(settings).Run()) yield return row;
+                continue;
+            }
             yield return id switch
             {
                 "a" => MaskedStep(),
@@ -233,7 +239,7 @@ public sealed class EfficiencyBenchmarks(BenchmarkSettings settings)
     }
 
     string Describe() => $"{settings.Model}[{string.Join(",", settings.Widths)}], batch {settings.BatchSize}, {settings.Threads} threads";
-    static string Ms(double seconds) => (seconds * 1000).ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+    static string Ms(double seconds) => BenchmarkTable.Milliseconds(seconds);
     static string S(double seconds) => seconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
     static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
     static string Ratio(double r) => r.ToString("0.00", CultureInfo.InvariantCulture);

@@ -105,6 +105,6 @@ public sealed class FusedBenchmarks(BenchmarkSettings settings)
         _ => $"{spec.Kind}[{string.Join(",", spec.Widths)}]",
     };
 
-    static string Ms(double seconds) => (seconds * 1000).ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+    static string Ms(double seconds) => BenchmarkTable.Milliseconds(seconds);
     static string Ratio(double r) => r.ToString("0.00", CultureInfo.InvariantCulture);
 }

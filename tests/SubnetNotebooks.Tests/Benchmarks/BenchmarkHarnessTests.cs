@@ -64,5 +64,8 @@ public class BenchmarkHarnessTests
         Assert.Contains("mlp, smallcnn or resnet18", m.Message);
         var c = Assert.Throws<ArgumentException>(() => new BenchmarkSettings { ConvolutionRepetitions = 0 }.Validate());
         Assert.Contains("repetitions", c.Message);
+        var l = Assert.Throws<ArgumentException>(() => new BenchmarkSettings { Figures = ["a", "l"] }.Validate());
+        Assert.Contains("subnet bench --only l", l.Message);
+        new BenchmarkSettings { Figures = ["a", "l"], Launcher = ["subnet"] }.Validate();
     }
 }

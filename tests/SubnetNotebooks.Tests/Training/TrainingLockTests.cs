@@ -18,12 +18,11 @@ public class TrainingLockTests : IDisposable
     /// <summary>Starts `subnet reproduce` on digits (one tiny epoch) into <paramref name="runFolder"/>.</summary>
     Process StartReproduce(string dataDir, string runFolder, string methods, params string[] extra)
     {
-        var dotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
+        var start = new ProcessStartInfo(SubnetCli.Launcher[0])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "subnet.dll"), "reproduce", "--profile", "smoke", "--dataset", "digits",
+        foreach (var arg in new[] { SubnetCli.Launcher[1], "reproduce", "--profile", "smoke", "--dataset", "digits",
                      "--data-dir", dataDir, "--out", runFolder, "--methods", methods, "--members", "2", "--seed", "3", "--threads", "1",
                      "--set", "oodDataset=", "--set", "trainSamples=0", "--set", "testSamples=0", "--set", "shiftSamples=0",
                      "--set", "widths=16", "--set", "batchSize=64" }.Concat(extra))
