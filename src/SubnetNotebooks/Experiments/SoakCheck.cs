@@ -67,6 +67,7 @@ public static class SoakCheck
     /// <param name="optimizer">the kit's SGD or TorchSharp's</param>
     /// <param name="stopOnFault">end at the first crash or mismatch</param>
     /// <param name="onRound">hears each network's tally after each of its rounds</param>
+    /// <param name="cancellation">ends the soak after the running round</param>
     public static SoakReport Run(IReadOnlyList<SoakNetwork> networks, TimeSpan duration, int stepsPerRound = 50, SoakOptimizer optimizer = SoakOptimizer.Kit,
         bool stopOnFault = false, Action<SoakTally>? onRound = null, CancellationToken cancellation = default)
     {
