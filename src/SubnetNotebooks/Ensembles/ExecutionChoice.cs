@@ -119,6 +119,6 @@ public sealed record ExecutionChoice(SubnetworkExecution Used, IReadOnlyDictiona
     static void TrainWithoutDropout(nn.Module model)
     {
         model.train();
-        foreach (var d in model.modules().OfType<Dropout>()) d.eval();
+        foreach (var d in model.modules().Where(m => m is Dropout or SeededDropout)) d.eval();
     }
 }

@@ -13,7 +13,7 @@ public sealed class FusedResNet18 : FusedSubnetworks
     readonly GroupedConv2d stem;
     readonly PlainBatchNorm2d stem_bn;
     readonly FusedResNetBlock[] _blocks;
-    readonly Dropout?[] _drop;
+    readonly SeededDropout?[] _drop;
     readonly GroupedLinear head;
 
     /// <summary>Builds the fused network of <paramref name="members"/> copies of <paramref name="member"/>'s architecture (zero weights).</summary>
@@ -27,7 +27,7 @@ public sealed class FusedResNet18 : FusedSubnetworks
         register_module("stem", stem);
         register_module("stem_bn", stem_bn);
         _blocks = new FusedResNetBlock[8];
-        _drop = new Dropout?[8];
+        _drop = new SeededDropout?[8];
         for (var s = 0; s < 4; s++)
             for (var b = 0; b < 2; b++)
             {
@@ -39,7 +39,7 @@ public sealed class FusedResNet18 : FusedSubnetworks
                 register_module(path, _blocks[i]);
                 if (Spec.Dropout > 0)
                 {
-                    _drop[i] = nn.Dropout(Spec.Dropout);
+                    _drop[i] = new SeededDropout(Spec.Dropout);
                     register_module($"{path}_drop", _drop[i]!);
                 }
             }

@@ -14,7 +14,7 @@ public sealed class FusedWideBlock : nn.Module<Tensor, Tensor>
     readonly PlainBatchNorm2d bn1;
     readonly GroupedConv2d conv1;
     readonly PlainBatchNorm2d bn2;
-    readonly Dropout? drop;
+    readonly SeededDropout? drop;
     readonly GroupedConv2d conv2;
     readonly GroupedConv2d? shortcut;
 
@@ -31,7 +31,7 @@ public sealed class FusedWideBlock : nn.Module<Tensor, Tensor>
         bn1 = FusedSubnetworks.MemberBatchNorm(members, inputs);
         conv1 = new GroupedConv2d(members, inputs, mid, 3, stride, 1);
         bn2 = FusedSubnetworks.MemberBatchNorm(members, mid);
-        if (dropout > 0) drop = nn.Dropout(dropout);
+        if (dropout > 0) drop = new SeededDropout(dropout);
         conv2 = new GroupedConv2d(members, mid, outputs, 3, 1, 1);
         if (projection) shortcut = new GroupedConv2d(members, inputs, outputs, 1, stride, 0);
         RegisterComponents();

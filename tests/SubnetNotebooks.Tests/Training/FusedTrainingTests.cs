@@ -21,10 +21,10 @@ public class FusedTrainingTests : IDisposable
     }
 
     /// <summary>Two thin members (stripes) of a dense tiny model: SmallCnn [4, 6], ResNet-18 [4, 4, 8, 8] or WRN-10-1, with its weights.</summary>
-    static PrunableModel[] Members(string family = "smallcnn")
+    static PrunableModel[] Members(string family = "smallcnn", double dropout = 0)
     {
         manual_seed(32);
-        using var dense = family == "smallcnn" ? ModelFactory.Create(new ModelSpec("smallcnn", [4, 6]), 1, 8, 8, 3) : TinyModels.ByName(family);
+        using var dense = family == "smallcnn" ? ModelFactory.Create(new ModelSpec("smallcnn", [4, 6], dropout), 1, 8, 8, 3) : TinyModels.ByName(family, dropout);
         return Enumerable.Range(0, 2).Select(k => dense.Compact(TinyModels.Stripe(dense, 2, k))).ToArray();
     }
 
@@ -76,22 +76,42 @@ public class FusedTrainingTests : IDisposable
     [InlineData("smallcnn")]
     [InlineData("resnet18")]
     [InlineData("wrn")]
-    public void InterruptedFusedRunResumesToTheUninterruptedResult(string family)
+    public void InterruptedFusedRunResumesToTheUninterruptedResult(string family) => ResumeRepeatsTheRun(family, dropout: 0);
+
+    /// <summary>Every fused family drops units with the kit's SeededDropout (TrainingRandom, kept in checkpoints), so a resume repeats the masks.</summary>
+    [Theory]
+    [InlineData("smallcnn")]
+    [InlineData("resnet18")]
+    [InlineData("wrn")]
+    public void FusedDropoutIsSeededAndAResumeRepeatsItsMasks(string family)
+    {
+        var members = Members(family, dropout: 0.2);
+        using (var fused = FusedSubnetworks.Fuse(members))
+        {
+            Assert.NotEmpty(fused.modules().OfType<SeededDropout>());
+            Assert.Empty(fused.modules().OfType<TorchSharp.Modules.Dropout>());
+        }
+        foreach (var m in members) m.Dispose();
+        ResumeRepeatsTheRun(family, dropout: 0.2);
+    }
+
+    /// <summary>Three epochs in one go equal one epoch, an interruption, and a resume from the checkpoint, bit for bit.</summary>
+    void ResumeRepeatsTheRun(string family, double dropout)
     {
         using var data = Noise(24, family);
-        var referenceMembers = Members(family);
+        var referenceMembers = Members(family, dropout);
         using var reference = FusedSubnetworks.Fuse(referenceMembers);
-        Trainer.FitMembers(reference, Streams(data), Options(3), CPU);
+        Trainer.FitMembers(reference, Streams(data), Options(3), CPU, "fused");
 
-        var folder = Path.Combine(_dir, family);
-        var firstMembers = Members(family);
+        var folder = Path.Combine(_dir, $"{family}-{dropout}");
+        var firstMembers = Members(family, dropout);
         using (var first = FusedSubnetworks.Fuse(firstMembers))
         {
             using var cancel = new CancellationTokenSource();
             var stop = new TrainingObserver(onEpoch: e => { if (e.Epoch == 1) cancel.Cancel(); });
             Assert.Throws<OperationCanceledException>(() => Trainer.FitMembers(first, Streams(data), Options(3), CPU, "fused", folder, stop, cancellation: cancel.Token));
         }
-        var resumedMembers = Members(family);
+        var resumedMembers = Members(family, dropout);
         using var resumed = FusedSubnetworks.Fuse(resumedMembers);
         var result = Trainer.FitMembers(resumed, Streams(data), Options(3), CPU, "fused", folder);
         Assert.Equal(1, result.ResumedFromEpoch);
