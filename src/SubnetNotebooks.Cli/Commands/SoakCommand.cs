@@ -64,10 +64,13 @@ public sealed class SoakCommand : Command<SoakCommand.Settings>
         var duration = TimeSpan.FromSeconds(settings.Seconds ?? (settings.Minutes ?? 5) * 60);
         var optimizer = settings.Optimizer == "torchsharp" ? SoakOptimizer.TorchSharp : SoakOptimizer.Kit;
         AnsiConsole.MarkupLineInterpolated($"soak: {networks.Length} network(s), {settings.Steps} steps a round, {optimizer} SGD, {duration.TotalMinutes:0.#} min beside forced garbage collections");
+        var faults = networks.ToDictionary(n => n.Name, _ => 0);
         var report = SoakCheck.Run(networks, duration, settings.Steps, optimizer, settings.StopOnFault, t =>
         {
-            if (t.Crashes + t.Mismatches > 0 && t.Rounds == t.Crashes + t.Mismatches)
-                AnsiConsole.MarkupLineInterpolated($"[red]{t.Network}: fault in round {t.Rounds}[/] {t.FirstError ?? "weights differ from the quiet reference"}");
+            int now = t.Crashes + t.Mismatches;
+            if (now > faults[t.Network])
+                AnsiConsole.MarkupLineInterpolated($"[red]{t.Network}: fault in round {t.Rounds}[/] (first error: {t.FirstError ?? "none; the weights differ from the quiet reference"})");
+            faults[t.Network] = now;
         }, cancellation);
         var table = new Table().AddColumns("network", "rounds", "steps", "crashes", "mismatches", "first error");
         foreach (var t in report.Networks)

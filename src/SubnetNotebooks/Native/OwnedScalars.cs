@@ -36,7 +36,4 @@ public static class OwnedScalars
     /// <returns><paramref name="dtype"/> [stop] on <paramref name="device"/></returns>
     public static Tensor Arange(long stop, Device? device = null, ScalarType dtype = ScalarType.Int64) =>
         arange(Of(0), Of(stop), Of(1), dtype, device);
-
-    /// <summary>How many distinct Scalars the process holds (for the soak report and tests).</summary>
-    public static int Count => Cache.Count;
 }
