@@ -44,6 +44,23 @@ install() {
   kernel_spec
 }
 
+# The folder of the restored tool: NUGET_PACKAGES, ~/.nuget/packages (some SDKs put local tools there even when
+# NUGET_PACKAGES points elsewhere), or wherever the SDK's tool resolver cache says 'dotnet tool run' finds it.
+find_tool_dir() {
+  local candidate cached
+  cached="$(python3 - "$HOME/.dotnet/toolResolverCache/1/microsoft.dotnet-interactive" "$tool_version" <<'PY' 2>/dev/null
+import json, os, sys
+for entry in json.load(open(sys.argv[1])):
+    if entry.get("Version") == sys.argv[2]:
+        print(os.path.dirname(entry["PathToExecutable"]))
+PY
+)"
+  for candidate in "$nuget/microsoft.dotnet-interactive/$tool_version/tools/"net*/any \
+                   "$HOME/.nuget/packages/microsoft.dotnet-interactive/$tool_version/tools/"net*/any $cached; do
+    if [ -f "$candidate/Microsoft.DotNet.Interactive.App.dll" ]; then echo "$candidate"; return; fi
+  done
+}
+
 kernel_copy() {
   echo "dotnet-interactive $tool_version (local tool manifest)"
   # A restore can fail transiently (registry time-out): retry, and show what it said.
@@ -56,14 +73,15 @@ kernel_copy() {
   done
   [ -z "$out" ] || { echo "error: 'dotnet tool restore' could not install Microsoft.dotnet-interactive $tool_version from .config/dotnet-tools.json; see its output above." >&2; exit 1; }
   local tool_dir
-  # Local tools land in the NuGet global packages folder; some SDKs put them in ~/.nuget/packages even when
-  # NUGET_PACKAGES points elsewhere, so look in both.
-  local candidates=("$nuget/microsoft.dotnet-interactive/$tool_version/tools/"net*/any
-                    "$HOME/.nuget/packages/microsoft.dotnet-interactive/$tool_version/tools/"net*/any)
-  tool_dir=""
-  for candidate in "${candidates[@]}"; do
-    [ -f "$candidate/Microsoft.DotNet.Interactive.App.dll" ] && tool_dir="$candidate"
-  done
+  tool_dir="$(find_tool_dir)"
+  if [ -z "$tool_dir" ]; then
+    # 'dotnet tool restore' skips a tool that its resolver cache (~/.dotnet/toolResolverCache) lists at a path
+    # that no longer holds it, or that another NuGet folder holds: drop that entry and restore once more.
+    echo "dotnet tool restore left no copy here; forgetting its cached entry and restoring again"
+    rm -f "$HOME/.dotnet/toolResolverCache/1/microsoft.dotnet-interactive"
+    dotnet tool restore >/dev/null || { echo "error: 'dotnet tool restore' failed on the second try; run it and read its output." >&2; exit 1; }
+    tool_dir="$(find_tool_dir)"
+  fi
   [ -n "$tool_dir" ] || {
     echo "error: dotnet tool restore did not leave Microsoft.dotnet-interactive $tool_version under $nuget or ~/.nuget/packages; run 'dotnet tool restore' and read its output." >&2; exit 1; }
 
