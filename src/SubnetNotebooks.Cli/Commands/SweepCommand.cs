@@ -39,7 +39,7 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         public string? Status { get; init; }
 
         [CommandOption("--dry-run")]
-        [Description("slurm: write the sbatch scripts under DIR/slurm/ without submitting them.")]
+        [Description("Plan the sweep and decide its execution (execution.json) without running it; slurm: write the sbatch scripts under DIR/slurm/ without submitting them.")]
         public bool DryRun { get; init; }
 
         [CommandOption("--slurm-config <FILE>")]
@@ -76,8 +76,17 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
         var (plan, configs) = SweepPlan.Create(config, seeds, methods, grid, settings.Out);
         plan.Save(configs);
         AnsiConsole.MarkupLineInterpolated($"[bold]subnet sweep[/] {plan.Experiments.Count} experiment(s) x {seeds.Count} seed(s) x {methods.Length} method(s): {plan.Jobs.Count} jobs in {plan.Root}");
-        switch (settings.Engine.Trim().ToLowerInvariant())
+        var engine = settings.Engine.Trim().ToLowerInvariant();
+        // execution=auto is decided once for the whole sweep, where the jobs' device is at hand (see SweepExecutions).
+        foreach (var planned in SweepExecutions.Decide(plan, configs, c => engine == "local" || c.Device.Trim().ToLowerInvariant() == "cpu"))
+            AnsiConsole.MarkupLineInterpolated($"execution {SweepExecutions.Describe(planned)}");
+        foreach (var job in plan.Jobs.Where(j => j.DependsOn is not null && j.Stage == SweepStage.Method))
+            AnsiConsole.MarkupLineInterpolated($"[grey]{job.Id} waits for {job.DependsOn} (budgetCurrency=seconds: MC dropout's measured seconds are its budget)[/]");
+        switch (engine)
         {
+            case "local" when settings.DryRun:
+                AnsiConsole.MarkupLineInterpolated($"not run (--dry-run): the jobs are in {plan.JobsPath}; rerun without --dry-run to run them");
+                return 0;
             case "local":
                 int gpus = SweepHost.Gpus(config);
                 var states = LocalPool.Run(plan, settings.Slots ?? Math.Max(1, gpus), SweepHost.Launcher(), gpus, settings.Threads ?? 0,
@@ -85,13 +94,13 @@ public sealed class SweepCommand : Command<SweepCommand.Settings>
                 SweepStatusTable.Write(plan, states);
                 return states.Values.All(s => s == JobState.Done) ? 0 : 1;
             case "slurm":
-                var engine = new SlurmEngine(plan);
-                var (arrays, scripts) = engine.Submit(settings.Slurm(), SweepHost.Launcher(), Environment.CurrentDirectory, settings.DryRun);
+                var slurm = new SlurmEngine(plan);
+                var (arrays, scripts) = slurm.Submit(settings.Slurm(), SweepHost.Launcher(), Environment.CurrentDirectory, settings.DryRun);
                 foreach (var s in scripts) AnsiConsole.MarkupLineInterpolated($"wrote {s}");
                 var waiting = arrays.Waiting.Count > 0 ? $"; {arrays.Waiting.Count} members job(s) wait for a parent still queued: rerun this command when it is done" : "";
                 AnsiConsole.MarkupLineInterpolated($"{(settings.DryRun ? "not submitted (--dry-run)" : "submitted")}: train array {arrays.Train.Count} task(s), members array {arrays.Members.Count} task(s) after their parents{waiting}");
                 if (!settings.DryRun)
-                    foreach (var s in engine.Submissions().TakeLast(scripts.Count))
+                    foreach (var s in slurm.Submissions().TakeLast(scripts.Count))
                         AnsiConsole.MarkupLineInterpolated($"slurm job {s.SlurmJobId}: {s.Array} ({s.Jobs.Count} tasks)");
                 AnsiConsole.MarkupLineInterpolated($"follow it with: subnet sweep --status {plan.Root}; then subnet collect {plan.Root}");
                 return 0;

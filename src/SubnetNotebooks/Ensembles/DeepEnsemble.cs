@@ -50,6 +50,7 @@ public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, in
     public long Parameters => _models.Sum(m => m.ActiveParameters());
     public long FlopsPerExample => _models.Sum(m => m.FlopsPerExample());
     public IReadOnlyList<TrainingResult> TrainingRuns => _runs.ToArray();
+    public double? TrainingFlops => _runs.Select((r, k) => TrainingCost.Flops(r, _models[k].FlopsPerExample())).Sum();
 
     public void Dispose()
     {

@@ -14,7 +14,8 @@ namespace SubnetNotebooks.Ensembles;
 /// </summary>
 /// <param name="Used">the execution that trained the members</param>
 /// <param name="StepSeconds">candidate -> median seconds of one training step of all M members; empty when forced</param>
-public sealed record ExecutionChoice(SubnetworkExecution Used, IReadOnlyDictionary<SubnetworkExecution, double> StepSeconds)
+/// <param name="Recorded">true when the choice was read from an execution record (<see cref="ExecutionRecord"/>) rather than timed now</param>
+public sealed record ExecutionChoice(SubnetworkExecution Used, IReadOnlyDictionary<SubnetworkExecution, double> StepSeconds, bool Recorded = false)
 {
     /// <summary>Untimed steps before the timed ones (first-call allocation, kernel selection).</summary>
     public const int WarmupSteps = 1;
@@ -40,14 +41,27 @@ public sealed record ExecutionChoice(SubnetworkExecution Used, IReadOnlyDictiona
     /// <summary>The execution's config name: auto, fused, fused-unfold, compact, masked.</summary>
     public static string NameOf(SubnetworkExecution execution) => execution == SubnetworkExecution.FusedUnfold ? "fused-unfold" : execution.ToString().ToLowerInvariant();
 
+    /// <summary>The execution named <paramref name="name"/> (<see cref="NameOf"/>'s names); another name is an error listing them.</summary>
+    public static SubnetworkExecution Parse(string name)
+    {
+        foreach (var execution in Enum.GetValues<SubnetworkExecution>())
+            if (NameOf(execution) == name.Trim().ToLowerInvariant()) return execution;
+        throw new ArgumentException($"execution '{name}' is unknown: use {string.Join(", ", Enum.GetValues<SubnetworkExecution>().Select(NameOf))}.");
+    }
+
+    /// <summary>The default step timer: <see cref="WarmupSteps"/> untimed steps, then the median of <see cref="TimedSteps"/> timed ones.</summary>
+    public static double MedianStepSeconds(Action step) => BenchmarkHarness.Median(BenchmarkHarness.Time(step, WarmupSteps, TimedSteps));
+
     /// <summary>
-    /// Adds "cost.execution.NAME" = 1 for the execution used, "cost.execution.NAME.step_ms" for every candidate timed and
-    /// "cost.execution.timed" (1 when chosen by timing, 0 when forced).
+    /// Adds "cost.execution.NAME" = 1 for the execution used, "cost.execution.NAME.step_ms" for every candidate timed,
+    /// "cost.execution.timed" (1 when chosen by timing, now or earlier; 0 when forced) and "cost.execution.recorded" (1 when the
+    /// timing was read from an execution record, 0 when made in this run).
     /// </summary>
     public void AddTo(IDictionary<string, double> into)
     {
         into[$"cost.execution.{NameOf(Used)}"] = 1;
         into["cost.execution.timed"] = StepSeconds.Count > 0 ? 1 : 0;
+        into["cost.execution.recorded"] = Recorded ? 1 : 0;
         foreach (var (candidate, seconds) in StepSeconds) into[$"cost.execution.{NameOf(candidate)}.step_ms"] = seconds * 1000;
     }
 
@@ -60,16 +74,18 @@ public sealed record ExecutionChoice(SubnetworkExecution Used, IReadOnlyDictiona
     /// <param name="options">the members' optimiser settings</param>
     /// <param name="device">the run's device</param>
     /// <param name="candidates">executions to time: Fused, FusedUnfold and/or Compact</param>
+    /// <param name="stepTimer">times one step (null: <see cref="MedianStepSeconds"/>)</param>
     public static ExecutionChoice Measure(IReadOnlyList<PrunableModel> members, IReadOnlyList<BatchIterator> trains, TrainingOptions options,
-        Device device, IReadOnlyList<SubnetworkExecution> candidates)
+        Device device, IReadOnlyList<SubnetworkExecution> candidates, Func<Action, double>? stepTimer = null)
     {
+        var timer = stepTimer ?? MedianStepSeconds;
         using var rng = Generator.Default.get_state();
         var seconds = new Dictionary<SubnetworkExecution, double>();
         var batches = trains.Select(t => t.Epoch(0, device).First()).ToArray();
         try
         {
             foreach (var candidate in candidates)
-                seconds[candidate] = candidate == SubnetworkExecution.Compact ? TimeCompact(members, batches, options) : TimeFused(members, batches, options, candidate);
+                seconds[candidate] = candidate == SubnetworkExecution.Compact ? TimeCompact(members, batches, options, timer) : TimeFused(members, batches, options, candidate, timer);
         }
         finally
         {
@@ -79,7 +95,8 @@ public sealed record ExecutionChoice(SubnetworkExecution Used, IReadOnlyDictiona
         return new(seconds.MinBy(kv => kv.Value).Key, seconds);
     }
 
-    static double TimeFused(IReadOnlyList<PrunableModel> members, (Tensor X, Tensor Y)[] batches, TrainingOptions options, SubnetworkExecution candidate)
+    static double TimeFused(IReadOnlyList<PrunableModel> members, (Tensor X, Tensor Y)[] batches, TrainingOptions options, SubnetworkExecution candidate,
+        Func<Action, double> timer)
     {
         using var fused = FusedSubnetworks.Fuse(members);
         fused.Formulation = candidate == SubnetworkExecution.FusedUnfold ? ConvolutionFormulation.UnfoldMatmul : ConvolutionFormulation.Grouped;
@@ -87,20 +104,20 @@ public sealed record ExecutionChoice(SubnetworkExecution Used, IReadOnlyDictiona
         TrainWithoutDropout(fused);
         using var x = stack(batches.Select(b => b.X).ToArray(), 0);
         using var y = stack(batches.Select(b => b.Y).ToArray(), 0);
-        return BenchmarkHarness.Median(BenchmarkHarness.Time(() => Step(fused, optimizer, x, y), WarmupSteps, TimedSteps));
+        return timer(() => Step(fused, optimizer, x, y));
     }
 
-    static double TimeCompact(IReadOnlyList<PrunableModel> members, (Tensor X, Tensor Y)[] batches, TrainingOptions options)
+    static double TimeCompact(IReadOnlyList<PrunableModel> members, (Tensor X, Tensor Y)[] batches, TrainingOptions options, Func<Action, double> timer)
     {
         var copies = members.Select(m => m.CloneModel()).ToArray();
         var optimizers = copies.Select(c => Trainer.CreateOptimizer(c, options)).ToArray();
         try
         {
             foreach (var c in copies) TrainWithoutDropout(c);
-            return BenchmarkHarness.Median(BenchmarkHarness.Time(() =>
+            return timer(() =>
             {
                 for (int k = 0; k < copies.Length; k++) Step(copies[k], optimizers[k], batches[k].X, batches[k].Y);
-            }, WarmupSteps, TimedSteps));
+            });
         }
         finally
         {

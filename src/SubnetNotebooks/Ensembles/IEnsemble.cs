@@ -11,8 +11,9 @@ namespace SubnetNotebooks.Ensembles;
 /// <param name="CheckpointRoot">folder under which each member keeps its checkpoint (null: no checkpoints)</param>
 /// <param name="Observer">progress per batch and per epoch</param>
 /// <param name="Cancellation">stops between batches</param>
+/// <param name="Executions">where execution=auto reads and records its choice (null: timed every time, recorded nowhere)</param>
 public sealed record EnsembleTrainingContext(BatchIterator Train, BatchIterator? Validation, Device Device,
-    string? CheckpointRoot = null, ITrainingObserver? Observer = null, CancellationToken Cancellation = default)
+    string? CheckpointRoot = null, ITrainingObserver? Observer = null, CancellationToken Cancellation = default, ExecutionRecord? Executions = null)
 {
     /// <summary>The checkpoint folder of one training run (null when checkpoints are off).</summary>
     public string? CheckpointFor(string run) => CheckpointRoot is null ? null : Path.Combine(CheckpointRoot, run.Replace('/', Path.DirectorySeparatorChar));
@@ -43,6 +44,12 @@ public interface IEnsemble : IDisposable
     /// ensemble). MC dropout's M passes are dense in both counts (its random masks change with every example).
     /// </summary>
     long ExecutedFlopsPerExample => FlopsPerExample;
+    /// <summary>
+    /// Floating-point operations spent training, as executed: every training run's examples (counted per step) x forward + backward
+    /// FLOPs of the network that run trained (<see cref="TrainingCost"/>). Null where the kit does not count them (the joint
+    /// ensembles: BatchEnsemble, MIMO, Masksembles, Packed-Ensembles and the overlap ensemble).
+    /// </summary>
+    double? TrainingFlops => null;
     /// <summary>Every training run of this ensemble (parent first where there is one).</summary>
     IReadOnlyList<TrainingResult> TrainingRuns { get; }
 }

@@ -51,5 +51,6 @@ public sealed class McDropout(ModelRecipe recipe, TrainingOptions options, int p
     public long Parameters => _network.Parameters;
     public long FlopsPerExample => _network.FlopsPerExample * passes;
     public IReadOnlyList<TrainingResult> TrainingRuns => _network.TrainingRuns;
+    public double? TrainingFlops => _network.TrainingFlops;
     public void Dispose() => _network.Dispose();
 }

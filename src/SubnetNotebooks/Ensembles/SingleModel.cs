@@ -36,5 +36,7 @@ public sealed class SingleModel(ModelRecipe recipe, TrainingOptions options, lon
     public long Parameters => Model.ActiveParameters();
     public long FlopsPerExample => Model.FlopsPerExample();
     public IReadOnlyList<TrainingResult> TrainingRuns => _run is null ? [] : [_run];
+    /// <summary>The run's examples x 3 x the network's forward FLOPs (dropout, where there is any, draws masks but keeps every product).</summary>
+    public double? TrainingFlops => _run is null ? 0 : TrainingCost.Flops(_run, Model.FlopsPerExample());
     public void Dispose() => _model?.Dispose();
 }

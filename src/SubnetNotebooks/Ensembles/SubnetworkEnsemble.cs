@@ -86,6 +86,23 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     /// </summary>
     public void FitMembers(EnsembleTrainingContext context) => FitMembers(context, chosen: null);
 
+    /// <summary>Step 4 at <paramref name="memberEpochs"/> epochs per member (the budgeted ensemble sets them once the parent is split).</summary>
+    public void FitMembers(EnsembleTrainingContext context, int memberEpochs)
+    {
+        if (memberEpochs < 1) throw new ArgumentOutOfRangeException(nameof(memberEpochs), memberEpochs, "at least one member epoch");
+        memberOptions = memberOptions with { Epochs = memberEpochs };
+        FitMembers(context, chosen: null);
+    }
+
+    /// <summary>
+    /// Forward FLOPs of one example through all M members as they will execute: the sum of the subnetworks' FLOPs when they run
+    /// compacted or fused (grouped layers compute only within each member), M x the parent's dense FLOPs when they run masked
+    /// (execution=masked, or weight masks, which cannot be compacted).
+    /// </summary>
+    public static long MemberForwardFlops(PrunableModel parent, SubnetworkPartition partition, SubnetworkSettings settings) =>
+        settings.Execution == SubnetworkExecution.Masked || settings.Granularity != MaskGranularity.Unit
+            ? settings.Members * parent.FlopsPerExample(null) : partition.FlopsPerExample(parent).Sum();
+
     /// <summary>
     /// Step 4 again, to <paramref name="memberEpochs"/> epochs: every member resumes from its checkpoint (the epochs it has
     /// trained are kept, so with a per-epoch learning-rate schedule whose first epochs do not depend on the total, the result is
@@ -143,7 +160,8 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
 
     /// <summary>
     /// The execution of the compacted members: the requested one (fused falls back to compact when the members cannot be
-    /// fused), or for auto the fastest candidate timed; a run with a checkpoint resumes in the execution that wrote it.
+    /// fused), or for auto the choice recorded for this configuration in the context's <see cref="ExecutionRecord"/>, else the
+    /// fastest candidate timed now (and recorded); a run with a checkpoint resumes in the execution that wrote it.
     /// </summary>
     ExecutionChoice ChooseExecution(EnsembleTrainingContext context, BatchIterator[] trains)
     {
@@ -152,11 +170,23 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
         if (!fusable || settings.Execution == SubnetworkExecution.Compact) return new(SubnetworkExecution.Compact, none);
         if (settings.Execution != SubnetworkExecution.Auto) return new(settings.Execution, none);
         if (Checkpoint.Exists(context.CheckpointFor($"{Method}/1"))) return new(SubnetworkExecution.Compact, none);
+        var candidates = Candidates(_members, trains[0].BatchSize);
+        if (Checkpoint.Exists(context.CheckpointFor($"{Method}/fused"))) candidates.Remove(SubnetworkExecution.Compact);
+        ExecutionChoice Measure() => ExecutionChoice.Measure(_members, trains, memberOptions, context.Device, candidates, context.Executions?.StepTimer);
+        if (context.Executions is not { } record) return Measure();
+        var chosen = record.Choose(ExecutionRecord.Key(context.Device, Parent, settings.Members, trains[0].BatchSize), Measure, context.Cancellation);
+        // A recorded choice outside this run's candidates (compact, while a fused checkpoint is being resumed) gives way to the checkpoint.
+        return candidates.Contains(chosen.Used) ? chosen : new(SubnetworkExecution.Fused, none);
+    }
+
+    /// <summary>The executions auto times for fusable <paramref name="members"/>: fused, fused-unfold (convolutional members whose unfolded inputs fit), compact.</summary>
+    public static List<SubnetworkExecution> Candidates(IReadOnlyList<PrunableModel> members, int batchSize)
+    {
         var candidates = new List<SubnetworkExecution> { SubnetworkExecution.Fused };
-        if (_members[0] is not Mlp && ExecutionChoice.UnfoldFits(_members, trains[0].BatchSize, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes))
+        if (members[0] is not Mlp && ExecutionChoice.UnfoldFits(members, batchSize, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes))
             candidates.Add(SubnetworkExecution.FusedUnfold);
-        if (!Checkpoint.Exists(context.CheckpointFor($"{Method}/fused"))) candidates.Add(SubnetworkExecution.Compact);
-        return ExecutionChoice.Measure(_members, trains, memberOptions, context.Device, candidates);
+        candidates.Add(SubnetworkExecution.Compact);
+        return candidates;
     }
 
     /// <summary>Subnetwork <paramref name="k"/> before training: the parent's (or fresh) weights under its mask, compacted when asked.</summary>
@@ -184,6 +214,30 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
 
     public long Parameters => _members.Sum(m => m.ActiveParameters());
     public long FlopsPerExample => _members.Sum(m => m.FlopsPerExample());
+    /// <summary>
+    /// <see cref="FlopsPerExample"/>, except for masked execution, where every member computes the dense network's products
+    /// (its pruned units' outputs are multiplied by zero afterwards): M x the parent's FLOPs.
+    /// </summary>
+    public long ExecutedFlopsPerExample => Execution == SubnetworkExecution.Masked ? _members.Sum(m => m.FlopsPerExample(null)) : FlopsPerExample;
+
+    /// <summary>
+    /// The parent's run (examples x 3 x its dense FLOPs) plus the members' runs as executed: fused, one run whose every step
+    /// trains M x B examples, each through one member (sum of the members' FLOPs / M per example); compact, each member's run at
+    /// its own FLOPs; masked, each member's run at the dense network's FLOPs.
+    /// </summary>
+    public double? TrainingFlops
+    {
+        get
+        {
+            if (_parent is null || _runs.Count == 0) return 0;
+            double parent = TrainingCost.Flops(_runs[0], _parent.FlopsPerExample()); // FitParent's run comes first
+            if (_members.Count == 0) return parent;
+            var members = MemberRuns;
+            if (_fused is not null) return parent + TrainingCost.Flops(members[0], (double)FlopsPerExample / _members.Count);
+            return parent + members.Select((r, k) => TrainingCost.Flops(r, Execution == SubnetworkExecution.Masked
+                ? _members[k].FlopsPerExample(null) : _members[k].FlopsPerExample())).Sum();
+        }
+    }
     public IReadOnlyList<TrainingResult> TrainingRuns => _runs.ToArray();
 
     void DisposeModels()

@@ -112,6 +112,12 @@ public sealed record ExperimentConfig
     /// per pass, grouped convolutions), fused-unfold (the same with unfold + batched matmul), compact (thin networks one by one) or masked.
     /// </summary>
     public string Execution { get; init; } = "auto";
+    /// <summary>
+    /// What the equal-budget rows (subnet-budget, deep-budget) spend of MC dropout's training cost: flops (default: training FLOPs
+    /// as executed, forward + backward, the same on every machine) or seconds (MC dropout's measured wall-clock seconds; needs
+    /// mcdropout in the same run, or in a sweep the MC-dropout job, which the budget job then waits for).
+    /// </summary>
+    public string BudgetCurrency { get; init; } = "flops";
 
     /// <summary>Masksembles scale s in [1, 6]: 1 gives identical masks, larger values less overlap between members.</summary>
     public double MasksemblesScale { get; init; } = 2;
@@ -254,6 +260,7 @@ public sealed record ExperimentConfig
             throw new ArgumentException($"cropSize {CropSize} must be in [0, imageSize = {ImageSize}] (--set cropSize=224 --set imageSize=256).");
         if (Augmentation is not ("" or "crop-flip" or "random-resized-crop-flip"))
             throw new ArgumentException($"augmentation '{Augmentation}' is unknown: use crop-flip, random-resized-crop-flip or \"\" for the dataset's usual one (--set augmentation=crop-flip).");
+        Ensembles.TrainingBudget.ParseCurrency(BudgetCurrency);
         if (Overlap is < 0 or > 1) throw new ArgumentException($"overlap must be in [0, 1], got {Overlap} (--set overlap=0.5).");
         if (Prefetch is < -1 or > 2) throw new ArgumentException($"prefetch must be -1 (auto), 0 (off), 1 or 2, got {Prefetch} (--set prefetch=1).");
         if (DeviceDataLimitMb < 0) throw new ArgumentException($"deviceDataLimitMb must be >= 0, got {DeviceDataLimitMb} (--set deviceDataLimitMb=2048).");

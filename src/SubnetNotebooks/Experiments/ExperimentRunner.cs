@@ -18,10 +18,11 @@ public interface IExperimentObserver : ITrainingObserver
 /// <param name="Execution">how a subnetwork ensemble's members trained (and what auto timed); null for other methods</param>
 /// <param name="Budget">budget.* metrics of a method trained to a measured budget (subnet-budget), else null</param>
 /// <param name="ExecutedFlopsPerExample">FLOPs the implementation computes per example (0: the same as <paramref name="FlopsPerExample"/>)</param>
+/// <param name="TrainingFlops">training FLOPs as executed (<see cref="IEnsemble.TrainingFlops"/>); null where not counted</param>
 public sealed record MethodOutcome(string Method, int Members, EvaluationReport Report, long Parameters, long FlopsPerExample,
     double TrainingSeconds, double InferenceSeconds, IReadOnlyList<TrainingResult> TrainingRuns, ShiftReport? Shift = null,
     long PeakMemoryBytes = 0, IReadOnlyDictionary<string, double>? Budget = null, ExecutionChoice? Execution = null,
-    long ExecutedFlopsPerExample = 0)
+    long ExecutedFlopsPerExample = 0, double? TrainingFlops = null)
 {
     /// <summary>Every metric as flat keys, plus cost.* (cost.execution.* for a subnetwork ensemble), shift.* and budget.* keys.</summary>
     public IReadOnlyDictionary<string, double> Flatten()
@@ -36,6 +37,7 @@ public sealed record MethodOutcome(string Method, int Members, EvaluationReport 
             ["cost.inference_seconds"] = InferenceSeconds,
         };
         if (PeakMemoryBytes > 0) all["cost.peak_memory_bytes"] = PeakMemoryBytes;
+        if (TrainingFlops is { } flops) all["cost.train_flops"] = flops;
         Execution?.AddTo(all);
         Shift?.AddTo(all);
         foreach (var (key, value) in Budget ?? new Dictionary<string, double>()) all[key] = value;
@@ -73,10 +75,11 @@ public static class ExperimentRunner
 
     /// <summary>Runs every configured method and writes <paramref name="runFolder"/> (resuming what an earlier run left).</summary>
     /// <param name="amend">accept a run folder whose config.json differs (`--amend`, see <see cref="RunFolder.Open"/>)</param>
+    /// <param name="studyFolder">the study whose execution record the run shares (see <see cref="ExperimentSession.Open"/>)</param>
     public static ExperimentOutcome Run(ExperimentConfig config, string runFolder, IExperimentObserver? observer = null, CancellationToken cancellation = default,
-        bool amend = false)
+        bool amend = false, string? studyFolder = null)
     {
-        using var session = ExperimentSession.Open(config, runFolder, observer, amend);
+        using var session = ExperimentSession.Open(config, runFolder, observer, amend, studyFolder);
         foreach (var method in config.Methods)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -125,7 +128,8 @@ public static class ExperimentRunner
             : null;
         var outcome = new MethodOutcome(ensemble.Method, ensemble.Members, report, ensemble.Parameters, ensemble.FlopsPerExample,
             ensemble.TrainingSeconds(), inferenceSeconds, ensemble.TrainingRuns.ToArray(), shift, CostMeasurement.PeakMemoryBytes(),
-            (ensemble as IBudgetedEnsemble)?.BudgetMetrics, (ensemble as SubnetworkEnsemble)?.ExecutionChoice, ensemble.ExecutedFlopsPerExample);
+            (ensemble as IBudgetedEnsemble)?.BudgetMetrics, ((ensemble as BudgetedSubnetworkEnsemble)?.Ensemble ?? ensemble as SubnetworkEnsemble)?.ExecutionChoice, ensemble.ExecutedFlopsPerExample,
+            ensemble.TrainingFlops);
         return (outcome, test);
     }
 }

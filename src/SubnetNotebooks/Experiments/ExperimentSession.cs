@@ -17,9 +17,11 @@ public sealed class ExperimentSession : IDisposable
 {
     readonly List<TrainedMethod> _methods = [];
 
-    ExperimentSession(ExperimentConfig config, Device device, RunFolder folder, ExperimentData data)
+    ExperimentSession(ExperimentConfig config, Device device, RunFolder folder, ExperimentData data, string? studyFolder)
     {
         Config = config; Device = device; Folder = folder; Data = data;
+        Executions = new ExecutionRecord(studyFolder is null ? [Path.Combine(folder.Root, ExecutionRecord.FileName)]
+            : [Path.Combine(folder.Root, ExecutionRecord.FileName), Path.Combine(studyFolder, ExecutionRecord.FileName)]);
     }
 
     public ExperimentConfig Config { get; }
@@ -28,6 +30,11 @@ public sealed class ExperimentSession : IDisposable
     public ExperimentData Data { get; }
     /// <summary>Every method trained and evaluated so far, in order.</summary>
     public IReadOnlyList<TrainedMethod> Methods => _methods;
+    /// <summary>
+    /// Where execution=auto reads and records its choice: the run folder's execution.json, then the study's (the seeds' root, the
+    /// sweep folder) when the session belongs to one. Replace it to inject a step timer.
+    /// </summary>
+    public ExecutionRecord Executions { get; set; }
 
     /// <summary>The environment variable that names the run folder of a notebook run (set by `subnet run`).</summary>
     public const string RunFolderVariable = "SUBNET_RUN_DIR";
@@ -38,7 +45,10 @@ public sealed class ExperimentSession : IDisposable
     /// A &lt;dir&gt;/methods path opens &lt;dir&gt; when that is a `subnet reproduce --out` folder (<see cref="RunFolder.Locate"/>).
     /// </summary>
     /// <param name="amend">accept a run folder whose config.json differs (see <see cref="RunFolder.Open"/>)</param>
-    public static ExperimentSession Open(ExperimentConfig config, string? runFolder = null, IExperimentObserver? observer = null, bool amend = false)
+    /// <param name="studyFolder">the folder of the study the run belongs to (the seeds' root, the sweep folder), whose execution.json
+    /// every run of the study shares; null: the run folder's own</param>
+    public static ExperimentSession Open(ExperimentConfig config, string? runFolder = null, IExperimentObserver? observer = null, bool amend = false,
+        string? studyFolder = null)
     {
         config.Validate();
         var device = ExperimentRunner.Prepare(config);
@@ -48,16 +58,29 @@ public sealed class ExperimentSession : IDisposable
         var data = ExperimentData.Load(config);
         observer?.OnStage("data", $"train {data.Train.Count:N0}, validation {data.Validation.Count:N0}, test {data.Test.Count:N0}" +
             (data.Ood is null ? "" : $", OOD {data.Ood.Count:N0}"));
-        return new ExperimentSession(config, device, folder, data);
+        return new ExperimentSession(config, device, folder, data, studyFolder);
     }
 
     /// <summary>An untrained ensemble of <paramref name="method"/> configured by this session.</summary>
     public IEnsemble Create(string method) => Experiments.Methods.Create(method, Config, Data.Info, McDropoutTrainingSeconds);
 
-    /// <summary>MC dropout's measured training seconds: from this session, else from the run folder's metrics.json; null when neither has it.</summary>
+    /// <summary>
+    /// Another run folder whose metrics.json holds MC dropout's training seconds (a sweep's MC-dropout job, which the budget job
+    /// waits for); null: only this session and its own folder.
+    /// </summary>
+    public string? BudgetReferenceFolder { get; set; }
+
+    /// <summary>
+    /// MC dropout's measured training seconds: from this session, else from the run folder's metrics.json, else from
+    /// <see cref="BudgetReferenceFolder"/>'s; null when none has it.
+    /// </summary>
     public double? McDropoutTrainingSeconds() =>
         _methods.FirstOrDefault(m => m.Outcome.Method == "mcdropout")?.Outcome.TrainingSeconds
-        ?? (File.Exists(Folder.MetricsJsonPath) ? MetricsTable.FromJson(File.ReadAllText(Folder.MetricsJsonPath)).Get("mcdropout", "cost.train_seconds") : null);
+        ?? McDropoutSecondsIn(Folder.MetricsJsonPath)
+        ?? (BudgetReferenceFolder is { } other ? McDropoutSecondsIn(Path.Combine(other, "metrics.json")) : null);
+
+    static double? McDropoutSecondsIn(string metricsJson) =>
+        File.Exists(metricsJson) ? MetricsTable.FromJson(File.ReadAllText(metricsJson)).Get("mcdropout", "cost.train_seconds") : null;
 
     /// <summary>
     /// The training context: seeded training batches, the device, checkpoints in the run folder, and the validation split
@@ -65,7 +88,7 @@ public sealed class ExperimentSession : IDisposable
     /// notebook's live chart) and the split is not empty.
     /// </summary>
     public EnsembleTrainingContext Context(ITrainingObserver? observer = null, CancellationToken cancellation = default) =>
-        new(Data.TrainBatches(Config, Config.Seed), Data.ValidationFor(observer, Config), Device, Folder.Checkpoints, observer, cancellation);
+        new(Data.TrainBatches(Config, Config.Seed), Data.ValidationFor(observer, Config), Device, Folder.Checkpoints, observer, cancellation, Executions);
 
     /// <summary>Creates, trains (resuming from checkpoints) and evaluates <paramref name="method"/>.</summary>
     public TrainedMethod Train(string method, ITrainingObserver? observer = null, CancellationToken cancellation = default)

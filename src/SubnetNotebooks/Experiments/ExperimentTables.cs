@@ -17,6 +17,13 @@ public sealed record MemberRow(string Method, int Members, double MeanMemberAccu
 public sealed record CostRow(string Method, int Members, long Parameters, long FlopsPerExample, double TrainingSeconds,
     double InferenceSeconds, double Accuracy, double Nll, long ExecutedFlopsPerExample);
 
+/// <summary>
+/// A method's training cost in both currencies, against MC dropout's in the same run (NaN where MC dropout did not train here or a
+/// method's FLOPs are not counted); Budget names the currency of an equal-budget row ("flops" or "seconds"), else "".
+/// </summary>
+public sealed record TrainingCostRow(string Method, double TrainTeraFlops, double TrainSeconds, double FlopsVsMcDropout, double SecondsVsMcDropout,
+    string Budget);
+
 /// <summary>OOD detection by one uncertainty score of one method.</summary>
 public sealed record OodRow(string Method, string Score, double Auroc, double Aupr, double FprAt95Tpr);
 
@@ -51,6 +58,19 @@ public static class ExperimentTables
     public static IReadOnlyList<CostRow> Cost(IEnumerable<MethodOutcome> methods) => methods.Select(m =>
         new CostRow(m.Method, m.Members, m.Parameters, m.FlopsPerExample, m.TrainingSeconds, m.InferenceSeconds,
             m.Report.Test.Accuracy, m.Report.Test.Nll, m.ExecutedFlopsPerExample > 0 ? m.ExecutedFlopsPerExample : m.FlopsPerExample)).ToArray();
+
+    /// <summary>One <see cref="TrainingCostRow"/> per method.</summary>
+    public static IReadOnlyList<TrainingCostRow> TrainingCost(IReadOnlyList<MethodOutcome> methods)
+    {
+        var reference = methods.FirstOrDefault(m => m.Method == "mcdropout");
+        return methods.Select(m =>
+        {
+            double flops = m.TrainingFlops ?? double.NaN;
+            string budget = m.Budget?.TryGetValue("budget.currency_flops", out var f) == true ? (f == 1 ? "flops" : "seconds") : "";
+            return new TrainingCostRow(m.Method, flops / 1e12, m.TrainingSeconds, flops / (reference?.TrainingFlops ?? double.NaN),
+                m.TrainingSeconds / (reference?.TrainingSeconds ?? double.NaN), budget);
+        }).ToArray();
+    }
 
     /// <summary>One <see cref="OodRow"/> per method and uncertainty score (methods without an OOD report are skipped).</summary>
     public static IReadOnlyList<OodRow> OutOfDistribution(IEnumerable<MethodOutcome> methods) =>

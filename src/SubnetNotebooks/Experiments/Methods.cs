@@ -17,8 +17,7 @@ public static class Methods
     public static IReadOnlyList<string> Splitting { get; } = ["subnet", "subnet-budget", "overlap"];
 
     /// <summary>Epochs of each deep-budget member: E / M rounded, at least 1, so the M members together train about E epochs.</summary>
-    public static int DeepBudgetEpochs(ExperimentConfig config) =>
-        Math.Max(1, (int)Math.Round((double)config.Epochs / config.Members, MidpointRounding.AwayFromZero));
+    public static int DeepBudgetEpochs(ExperimentConfig config) => BudgetedDeepEnsemble.MemberEpochs(config.Epochs, config.Members);
 
     /// <summary>
     /// The configured model family, seeded, for images of <paramref name="info"/>; with a pretrained file, every network
@@ -47,7 +46,8 @@ public static class Methods
         Parse<MaskGranularity>(config.Granularity, "granularity"), config.Inherit, Parse<SubnetworkExecution>(config.Execution, "execution"));
 
     /// <summary>An untrained ensemble of method <paramref name="method"/>.</summary>
-    /// <param name="mcDropoutSeconds">MC dropout's measured training seconds in this run (null: not trained yet), the budget of subnet-budget</param>
+    /// <param name="mcDropoutSeconds">MC dropout's measured training seconds in this run (null: not trained yet): the budget of subnet-budget
+    /// with budgetCurrency=seconds, and the seconds ratio every equal-budget row reports</param>
     public static IEnsemble Create(string method, ExperimentConfig config, DatasetInfo info, Func<double?>? mcDropoutSeconds = null)
     {
         var recipe = Recipe(config, info);
@@ -63,9 +63,9 @@ public static class Methods
             "deep" => new DeepEnsemble(recipe, config.BaselineTraining, config.Members, config.Seed),
             "subnet" => new SubnetworkEnsemble(recipe, config.ParentTraining, config.SubnetTraining, SubnetSettings(config), config.Seed, config.ParentDropout),
             "subnet-budget" => new BudgetedSubnetworkEnsemble(recipe, config.ParentTraining, config.SubnetTraining, SubnetSettings(config), config.Seed,
-                config.ParentDropout, config.BaselineTraining, config.Dropout, mcDropoutSeconds ?? (() => null)),
-            "deep-budget" => new DeepEnsemble(recipe, config.BaselineTraining with { Epochs = DeepBudgetEpochs(config) }, config.Members, config.Seed,
-                method: "deep-budget"),
+                config.ParentDropout, config.BaselineTraining, config.Dropout, mcDropoutSeconds ?? (() => null), TrainingBudget.ParseCurrency(config.BudgetCurrency)),
+            "deep-budget" => new BudgetedDeepEnsemble(recipe, config.BaselineTraining, config.Members, config.Seed, mcDropoutSeconds ?? (() => null),
+                TrainingBudget.ParseCurrency(config.BudgetCurrency)),
             "batchensemble" => new BatchEnsemble(recipe, config.BaselineTraining, config.Members, config.Seed),
             "mimo" => new Mimo(Spec(config), info.Channels, info.ImageSize, info.ImageSize, info.Classes, config.BaselineTraining, config.Members,
                 config.Seed, config.MimoInputRepetition, config.MimoBatchRepetition),

@@ -25,9 +25,7 @@ public static class RunPlanner
         config.Validate();
         if (timedSteps < 1) throw new ArgumentOutOfRangeException(nameof(timedSteps), timedSteps, "plan: time at least 1 step of each network (--steps 2); fewer than 2 are timed as 2.");
         var device = ExperimentRunner.Prepare(config);
-        var stored = DatasetCatalog.Info(config.Dataset);
-        stored = stored with { ImageSize = StoredSide(config, stored) };
-        var model = stored with { ImageSize = config.CropSize > 0 ? config.CropSize : stored.ImageSize };
+        var (stored, model) = Shapes(config);
         int images = trainImages ?? TrainImages(config, stored);
         int fullSteps = StepsPerEpoch(images, config.BatchSize, config.MaxBatchesPerEpoch);
 
@@ -68,7 +66,7 @@ public static class RunPlanner
                 runs = Enumerable.Range(1, config.Members).Select(k => runs[0] with { Run = $"deep/{k}" }).ToList();
                 timed = timed with { Members = config.Members, Parameters = timed.Parameters * config.Members, FlopsPerExample = timed.FlopsPerExample * config.Members };
             }
-            if (name == "subnet-budget") runs = BudgetSplit(config, runs, full?.Run);
+            if (name == "subnet-budget") runs = BudgetSplit(config, model, images, runs, full?.Run);
             var planned = timed with { Runs = runs };
             if (name is "single" or "mcdropout" && full is null)
                 full = (runs[0], planned.Parameters, name == "single" ? planned.FlopsPerExample : planned.FlopsPerExample / planned.Members);
@@ -104,19 +102,37 @@ public static class RunPlanner
     };
 
     /// <summary>
-    /// subnet-budget's runs at the split its training will choose: MC dropout's E epochs of the full network (timed here)
-    /// are the budget, and <see cref="TrainingBudget.Split"/> divides it between the parent and the members by their timed epochs.
+    /// subnet-budget's runs at the split its training will choose. FLOPs: the split it makes before its parent trains
+    /// (<see cref="BudgetedSubnetworkEnsemble.PlanFlops"/>), the same on every machine. Seconds: MC dropout's E epochs of the full
+    /// network (timed here) are the budget, and <see cref="TrainingBudget.Split"/> divides it by the parent's and members' timed epochs.
     /// </summary>
-    static List<PlannedRun> BudgetSplit(ExperimentConfig config, List<PlannedRun> runs, PlannedRun? fullNetwork)
+    static List<PlannedRun> BudgetSplit(ExperimentConfig config, DatasetInfo model, int images, List<PlannedRun> runs, PlannedRun? fullNetwork)
     {
         var parent = runs.FirstOrDefault(r => r.Run.EndsWith("/parent", StringComparison.Ordinal));
         if (parent is null) return runs;
+        if (TrainingBudget.ParseCurrency(config.BudgetCurrency) == BudgetCurrency.Flops)
+        {
+            using var budgeted = (BudgetedSubnetworkEnsemble)Experiments.Methods.Create(BudgetedSubnetworkEnsemble.Name, config, model);
+            var planned = budgeted.PlanFlops(images, config.BatchSize, dropLast: false);
+            return runs.Select(r => r with { Epochs = r == parent ? planned.ParentEpochs : planned.MemberEpochs }).ToList();
+        }
         double Epoch(PlannedRun r) => r.StepsPerEpoch * r.SecondsPerStep;
         var members = runs.Where(r => r != parent).ToList();
         double reference = Epoch(fullNetwork ?? parent), parentEpoch = Epoch(parent), membersEpoch = members.Sum(Epoch);
         if (!(reference > 0) || !(parentEpoch > 0) || !(membersEpoch > 0)) return runs;
         var (p, s) = TrainingBudget.Split(reference * config.Epochs, parentEpoch, membersEpoch, config.ParentEpochs, config.SubnetEpochs);
         return runs.Select(r => r with { Epochs = r == parent ? p : s }).ToList();
+    }
+
+    /// <summary>
+    /// The dataset as stored for <paramref name="config"/> (images at the side they are loaded at) and as the model sees it (after
+    /// the configured crop), without reading the data.
+    /// </summary>
+    public static (DatasetInfo Stored, DatasetInfo Model) Shapes(ExperimentConfig config)
+    {
+        var stored = DatasetCatalog.Info(config.Dataset);
+        stored = stored with { ImageSize = StoredSide(config, stored) };
+        return (stored, stored with { ImageSize = config.CropSize > 0 ? config.CropSize : stored.ImageSize });
     }
 
     /// <summary>The side images are loaded at: the configured imageSize for the resized datasets (CUB-200, Tiny-ImageNet), else the stored side.</summary>
@@ -141,7 +157,7 @@ public static class RunPlanner
 
     /// <summary>Random images of the stored shape, labels cycling through the classes.</summary>
     /// <returns>a dataset of uint8 [count, C, side, side]</returns>
-    static ImageDataset SyntheticImages(DatasetInfo info, int count, long seed)
+    public static ImageDataset SyntheticImages(DatasetInfo info, int count, long seed)
     {
         using var generator = new TorchSharp.torch.Generator((ulong)seed);
         var pixels = randint(0, 256, [count, info.Channels, info.ImageSize, info.ImageSize], dtype: ScalarType.Byte, generator: generator);

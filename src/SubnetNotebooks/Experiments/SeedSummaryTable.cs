@@ -32,9 +32,10 @@ public static class SeedSummaryTable
     /// <summary>The columns of the budget table (methods with budget.* metrics).</summary>
     public static IReadOnlyList<SummaryColumn> BudgetColumns { get; } =
     [
+        new("FLOPs budget", "budget.currency_flops", "F0", WithDeviation: false),
         new("parent epochs", "budget.parent_epochs", "F1"), new("member epochs", "budget.member_epochs", "F1"),
-        new("budget s (MC dropout)", "budget.target_seconds", Seconds), new("predicted s", "budget.predicted_seconds", Seconds),
-        new("train s", "cost.train_seconds", Seconds), new("train / budget", "budget.cost_ratio", "F3"),
+        new("train TFLOPs", "budget.train_flops", "F2", 1e-12), new("FLOPs / MC dropout", "budget.flops_ratio", "F3"),
+        new("train s", "cost.train_seconds", Seconds), new("seconds / MC dropout", "budget.seconds_ratio", "F3"),
     ];
 
     /// <summary>One cell: "mean ± std" (or the mean alone: one seed, or a column without deviation); "-" when no seed has the metric.</summary>
@@ -51,9 +52,9 @@ public static class SeedSummaryTable
         (methods ?? summary.Methods).Select(m => (IReadOnlyList<string>)new[] { m, Count(summary, m).ToString(CultureInfo.InvariantCulture) }
             .Concat(columns.Select(c => Cell(summary.Get(m, c.Metric), c))).ToArray()).ToArray();
 
-    /// <summary>Methods that report a budget split.</summary>
+    /// <summary>Methods trained to MC dropout's budget (they report budget.member_epochs).</summary>
     public static IReadOnlyList<string> BudgetMethods(SeedSummary summary) =>
-        summary.Methods.Where(m => summary.Get(m, "budget.parent_epochs") is not null).ToArray();
+        summary.Methods.Where(m => summary.Get(m, "budget.member_epochs") is not null).ToArray();
 
     /// <summary>summary.md: a caption line, the main table and, when any method was trained to a budget, the budget table.</summary>
     public static string Markdown(SeedSummary summary)
@@ -65,7 +66,8 @@ public static class SeedSummaryTable
         var budget = BudgetMethods(summary);
         if (budget.Count > 0)
         {
-            text.Append("\nEqual-budget split: parent and member epochs chosen so that the training cost equals MC dropout's.\n\n");
+            text.Append("\nEqual-budget rows: epochs chosen so that the training cost equals MC dropout's, in training FLOPs as executed " +
+                "(FLOPs budget 1) or in measured seconds (0); both ratios to MC dropout's are shown (seconds where MC dropout's were known).\n\n");
             Table(text, BudgetColumns, Rows(summary, BudgetColumns, budget));
         }
         return text.ToString();

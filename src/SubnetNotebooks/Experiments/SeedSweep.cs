@@ -56,7 +56,7 @@ public static class SeedSweep
             else
             {
                 observer?.OnStage($"seed {seed}", $"training into {folder}");
-                ExperimentRunner.Run(seeded, folder, observer, cancellation);
+                ExperimentRunner.Run(seeded, folder, observer, cancellation, studyFolder: root);
             }
             tables.Add((seed, MetricsTable.FromJson(File.ReadAllText(Path.Combine(folder, "metrics.json")))));
         }

@@ -180,7 +180,7 @@ public static class Trainer
                 valLoss = l; valAcc = a;
             }
             var progress = new EpochProgress(run, epoch + 1, options.Epochs, seen == 0 ? double.NaN : lossSum / seen,
-                seen == 0 ? double.NaN : (double)correct / seen, valLoss, valAcc, lr, seconds, seen / Math.Max(1e-9, seconds));
+                seen == 0 ? double.NaN : (double)correct / seen, valLoss, valAcc, lr, seconds, seen / Math.Max(1e-9, seconds), seen);
             history.Add(progress);
             if (checkpointFolder is not null)
                 Checkpoint.Save(checkpointFolder, model, optimizer, new Checkpoint.State(epoch + 1, history, ""));

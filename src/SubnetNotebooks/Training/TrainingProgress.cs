@@ -5,8 +5,10 @@ namespace SubnetNotebooks.Training;
 public sealed record BatchProgress(string Run, int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy, double LearningRate, double ImagesPerSecond);
 
 /// <summary>Reported after every epoch: training loss/accuracy (running means) and validation figures when a validation set is given.</summary>
+/// <param name="Examples">labelled examples the epoch's steps trained on, counted per step (fused members: every member's; 0 in
+/// histories written before the count was kept, see <see cref="TrainingCost.Examples"/>)</param>
 public sealed record EpochProgress(string Run, int Epoch, int Epochs, double TrainLoss, double TrainAccuracy,
-    double? ValidationLoss, double? ValidationAccuracy, double LearningRate, double Seconds, double ImagesPerSecond);
+    double? ValidationLoss, double? ValidationAccuracy, double LearningRate, double Seconds, double ImagesPerSecond, long Examples = 0);
 
 /// <summary>Receives training progress; notebooks (live charts) and the CLI (progress bars) implement it.</summary>
 public interface ITrainingObserver

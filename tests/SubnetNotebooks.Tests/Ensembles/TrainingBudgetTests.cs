@@ -47,16 +47,16 @@ public class TrainingBudgetTests
     }
 
     [Fact]
-    public void PredictedSecondsIsTheBudgetEquation()
+    public void PredictedIsTheBudgetEquation()
     {
-        var budget = new TrainingBudget(6, 5, 100, 10, 8, 10, true);
-        Assert.Equal(6 * 10 + 5 * 8, budget.PredictedSeconds);
+        var budget = new TrainingBudget(6, 5, 100, 10, 8, 10, BudgetCurrency.Seconds, true);
+        Assert.Equal(6 * 10 + 5 * 8, budget.Predicted);
     }
 
     [Fact]
     public void RejectsAnUnmeasuredEpochCost()
     {
         var e = Assert.Throws<ArgumentException>(() => TrainingBudget.Split(100, 0, 8, 10, 10));
-        Assert.Contains("parentEpochSeconds", e.Message);
+        Assert.Contains("parentEpochCost", e.Message);
     }
 }

@@ -4,7 +4,8 @@ namespace SubnetNotebooks.Experiments.Sweeps;
 
 /// <summary>
 /// A study expanded into jobs: experiments (grid points) x seeds x methods, the subnetwork ensemble split into a parent
-/// job and a members job that depends on it. Saved in the sweep folder as sweep.json (the study), jobs.json (the jobs)
+/// job and a members job that depends on it. With budgetCurrency=seconds, subnet-budget's job depends on the MC-dropout job of
+/// its experiment and seed, whose measured training seconds are its budget. Saved in the sweep folder as sweep.json (the study), jobs.json (the jobs)
 /// and &lt;experiment&gt;/config.json; each job trains in &lt;experiment&gt;/seed&lt;S&gt;/&lt;method&gt;/.
 /// </summary>
 public sealed record SweepPlan(string Root, string Profile, IReadOnlyList<SweepPoint> Experiments, IReadOnlyList<long> Seeds,
@@ -12,6 +13,18 @@ public sealed record SweepPlan(string Root, string Profile, IReadOnlyList<SweepP
 {
     /// <summary>The method whose parent and members are separate jobs.</summary>
     public const string SplitMethod = "subnet";
+    /// <summary>The method whose training cost the equal-budget rows spend.</summary>
+    public const string BudgetReference = "mcdropout";
+
+    static bool SecondsBudget(ExperimentConfig config) =>
+        config.Methods.Contains(Ensembles.BudgetedSubnetworkEnsemble.Name) && Ensembles.TrainingBudget.ParseCurrency(config.BudgetCurrency) == Ensembles.BudgetCurrency.Seconds;
+
+    /// <summary>
+    /// The run folder whose metrics.json holds MC dropout's training seconds for <paramref name="job"/> (its own, or the MC-dropout
+    /// job's it depends on), or null for a job that depends on no MC-dropout job.
+    /// </summary>
+    public string? BudgetReferenceFolder(SweepJob job) =>
+        job.DependsOn is { } id && Job(id).Method == BudgetReference ? RunFolder(Job(id)) : null;
 
     public string SweepPath => Path.Combine(Root, "sweep.json");
     public string JobsPath => Path.Combine(Root, "jobs.json");
@@ -39,6 +52,9 @@ public sealed record SweepPlan(string Root, string Profile, IReadOnlyList<SweepP
         {
             var c = point.Settings.Aggregate(config, (c, s) => c.Set(s.Key, s.Value)) with { Methods = methods.ToArray() };
             c.Validate();
+            if (SecondsBudget(c) && !methods.Contains(BudgetReference))
+                throw new ArgumentException($"budgetCurrency=seconds spends MC dropout's measured training seconds, and --methods {string.Join(",", methods)} " +
+                    $"has no {BudgetReference}{(point.Name.Length > 0 ? $" (experiment {point.Name})" : "")}: add {BudgetReference} to --methods, or use --set budgetCurrency=flops.");
             configs[point.Name] = c;
         }
         var jobs = new List<SweepJob>();
@@ -53,6 +69,8 @@ public sealed record SweepPlan(string Root, string Profile, IReadOnlyList<SweepP
                         jobs.Add(new SweepJob(id + ".parent", point.Name, seed, method, SweepStage.Parent, folder));
                         jobs.Add(new SweepJob(id, point.Name, seed, method, SweepStage.Members, folder, id + ".parent"));
                     }
+                    else if (method == Ensembles.BudgetedSubnetworkEnsemble.Name && SecondsBudget(configs[point.Name]))
+                        jobs.Add(new SweepJob(id, point.Name, seed, method, SweepStage.Method, folder, $"{point.Name}.seed{seed}.{BudgetReference}"));
                     else jobs.Add(new SweepJob(id, point.Name, seed, method, SweepStage.Method, folder));
                 }
         return (new SweepPlan(Path.GetFullPath(root), config.Profile, experiments, seeds, methods, jobs), configs);

@@ -31,7 +31,7 @@ public static class SweepTask
         {
             var config = plan.ConfigFor(job);
             if (threads > 0) config = config with { Threads = threads };
-            var (metrics, runs) = Train(config, job, plan.RunFolder(job), observer, cancellation);
+            var (metrics, runs) = Train(config, job, plan.RunFolder(job), plan.Root, plan.BudgetReferenceFolder(job), observer, cancellation);
             var training = runs.Select(r => new { run = r.History.Count > 0 ? r.History[0].Run : "", epochs = r.History.Count, resumedFromEpoch = r.ResumedFromEpoch });
             JobMarks.Write(JobMarks.Done(plan.Root, job), JsonSerializer.Serialize(new { job = job.Id, finished = DateTime.UtcNow, training, metrics },
                 new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
@@ -45,10 +45,12 @@ public static class SweepTask
     }
 
     /// <summary>Trains what <paramref name="job"/> asks in <paramref name="runFolder"/>: the subnetwork parent alone, or a method evaluated into the folder's metrics.</summary>
-    static (IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<TrainingResult> Runs) Train(ExperimentConfig config, SweepJob job, string runFolder, IExperimentObserver? observer,
+    static (IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<TrainingResult> Runs) Train(ExperimentConfig config, SweepJob job, string runFolder,
+        string studyFolder, string? referenceFolder, IExperimentObserver? observer,
         CancellationToken cancellation)
     {
-        using var session = ExperimentSession.Open(config, runFolder, observer);
+        using var session = ExperimentSession.Open(config, runFolder, observer, studyFolder: studyFolder);
+        session.BudgetReferenceFolder = referenceFolder;
         if (job.Stage == SweepStage.Parent)
         {
             using var ensemble = (SubnetworkEnsemble)session.Create(job.Method);
