@@ -32,10 +32,35 @@ public class BudgetMethodsTests : IDisposable
     }
 
     [Fact]
+    public void FlopBudgetsSpendMcDropoutsTrainingFlopsWithinHalfAMembersEpoch()
+    {
+        var folder = Path.Combine(_dir, "flops");
+        ExperimentRunner.Run(Config(), folder);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
+        double Metric(string method, string key) => metrics.RootElement.GetProperty(method).GetProperty(key).GetDouble();
+        // MC dropout's training FLOPs, counted per step, are the budget both rows spend.
+        double target = Metric("mcdropout", "cost.train_flops");
+        Assert.Equal(target, Metric("subnet-budget", "budget.mcdropout_flops"), 6);
+        Assert.Equal(1.0, Metric("subnet-budget", "budget.currency_flops"));
+        // What trained is what was planned: P parent epochs and S member epochs at their counted FLOPs.
+        double parentEpoch = Metric("subnet-budget", "budget.parent_epoch_flops"), membersEpoch = Metric("subnet-budget", "budget.members_epoch_flops");
+        double spent = Metric("subnet-budget", "cost.train_flops");
+        Assert.Equal(Metric("subnet-budget", "budget.parent_epochs") * parentEpoch + Metric("subnet-budget", "budget.member_epochs") * membersEpoch, spent, 6);
+        // S rounds what the parent left: the spent FLOPs are within half a members epoch of the budget.
+        Assert.InRange(spent, target - membersEpoch / 2, target + membersEpoch / 2);
+        Assert.Equal(spent / target, Metric("subnet-budget", "budget.cost_ratio"), 9);
+        // MC dropout trained in this run, so the wall-clock ratio is reported beside the FLOPs ratio.
+        Assert.Equal(Metric("subnet-budget", "cost.train_seconds") / Metric("mcdropout", "cost.train_seconds"), Metric("subnet-budget", "budget.seconds_ratio"), 9);
+        // deep-budget: E = 5, M = 2, round(2.5) = 3 epochs a member: 2 x 3 / 5 = 1.2 of MC dropout's FLOPs.
+        Assert.Equal(1.2, Metric("deep-budget", "budget.flops_ratio"), 9);
+        Assert.Equal(1.2, Metric("deep-budget", "budget.cost_ratio"), 9);
+    }
+
+    [Fact]
     public void SubnetBudgetReportsItsSplitAndItsCostOverMcDropoutsAndKeepsTheSplitOnResume()
     {
         var folder = Path.Combine(_dir, "run");
-        var outcome = ExperimentRunner.Run(Config(), folder);
+        var outcome = ExperimentRunner.Run(Config() with { BudgetCurrency = "seconds" }, folder);
 
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
         double Metric(string method, string key) => metrics.RootElement.GetProperty(method).GetProperty(key).GetDouble();
@@ -56,10 +81,11 @@ public class BudgetMethodsTests : IDisposable
         double memberEpoch = runs.Single(r => r.History[0].Run == "subnet-budget/fused").History[0].Seconds;
         Assert.Equal(1.0, Metric("subnet-budget", "budget.measured_members"));
         Assert.Equal(Math.Max(1, Math.Round((mcSeconds - parentSeconds) / memberEpoch, MidpointRounding.AwayFromZero)), members);
-        Assert.False(metrics.RootElement.GetProperty("deep-budget").TryGetProperty("budget.cost_ratio", out _));
+        Assert.Equal(0.0, Metric("deep-budget", "budget.currency_flops"));
+        Assert.Equal(Metric("deep-budget", "cost.train_seconds") / mcSeconds, Metric("deep-budget", "budget.cost_ratio"), 9);
 
         // A second run of the folder reads budget.json instead of timing again: the same measured epoch costs.
-        var resumed = ExperimentRunner.Run(Config() with { Methods = ["subnet-budget"] }, folder);
+        var resumed = ExperimentRunner.Run(Config() with { Methods = ["subnet-budget"], BudgetCurrency = "seconds" }, folder);
         var again = resumed.Methods.Single().Flatten();
         Assert.Equal(Metric("subnet-budget", "budget.parent_epoch_seconds"), again["budget.parent_epoch_seconds"]);
         Assert.Equal(parent, again["budget.parent_epochs"]);

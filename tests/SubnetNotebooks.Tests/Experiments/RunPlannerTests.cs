@@ -52,7 +52,7 @@ public class RunPlannerTests
     [Fact]
     public void BudgetRowsArePlannedAtTheirOwnEpochs()
     {
-        var config = Tiny with { Methods = ["mcdropout", "subnet-budget", "deep-budget"], Epochs = 4, ParentEpochs = 1, SubnetEpochs = 1 };
+        var config = Tiny with { Methods = ["mcdropout", "subnet-budget", "deep-budget"], Epochs = 4, ParentEpochs = 1, SubnetEpochs = 1, BudgetCurrency = "seconds" };
         var plan = RunPlanner.Make(config, timedSteps: 2);
         // deep-budget: M = 2 members of E / M = 2 epochs each.
         var deep = plan.Runs.Where(r => r.Method == "deep-budget").ToArray();
@@ -70,6 +70,20 @@ public class RunPlannerTests
         double planned = parent.Epochs * Epoch(parent) + members[0].Epochs * members.Sum(Epoch);
         double pe = Epoch(parent), me = members.Sum(Epoch);
         Assert.InRange(planned, target - 0.5 * me - 1e-9, target + 0.5 * pe + me + 1e-9);
+    }
+
+    [Fact]
+    public void FlopBudgetRowsArePlannedAtTheSplitTrainingMakesBeforeTheParentTrains()
+    {
+        var config = Tiny with { Methods = ["subnet-budget"], Epochs = 4, ParentEpochs = 1, SubnetEpochs = 1 };
+        var plan = RunPlanner.Make(config, timedSteps: 2);
+        using var budgeted = (SubnetNotebooks.Ensembles.BudgetedSubnetworkEnsemble)Methods.Create("subnet-budget", config, RunPlanner.Shapes(config).Model);
+        var split = budgeted.PlanFlops(plan.TrainImages, config.BatchSize, dropLast: false);
+        var runs = plan.Runs.Where(r => r.Method == "subnet-budget").ToArray();
+        Assert.Equal(split.ParentEpochs, runs.Single(r => r.Run.EndsWith("/parent")).Epochs);
+        Assert.All(runs.Where(r => !r.Run.EndsWith("/parent")), r => Assert.Equal(split.MemberEpochs, r.Epochs));
+        // Four MC-dropout epochs against a 1 : 1 split whose members cost less than their parent: more than one epoch each.
+        Assert.True(split.ParentEpochs + split.MemberEpochs > 2, $"{split.ParentEpochs} + {split.MemberEpochs}");
     }
 
     [Fact]
