@@ -74,7 +74,7 @@ public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptio
         AtomicFile.WriteText(file, JsonSerializer.Serialize(budget, new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    /// <summary>Times <paramref name="timingBatches"/> steps of each network (second epoch of two, so warm) and chooses the split.</summary>
+    /// <summary>Times <c>timingBatches</c> steps of each network (second epoch of two, so warm) and chooses the split.</summary>
     TrainingBudget Measure(EnsembleTrainingContext context)
     {
         var quiet = context with { CheckpointRoot = null, Observer = null, Validation = null };

@@ -38,6 +38,9 @@ public sealed class ExperimentSession : IDisposable
     /// A &lt;dir&gt;/methods path opens &lt;dir&gt; when that is a `subnet reproduce --out` folder (<see cref="RunFolder.Locate"/>).
     /// </summary>
     /// <param name="amend">accept a run folder whose config.json differs (see <see cref="RunFolder.Open"/>)</param>
+    /// <param name="config">the experiment</param>
+    /// <param name="runFolder">the run folder (null: see above)</param>
+    /// <param name="observer">hears stages and training progress (null: nothing)</param>
     public static ExperimentSession Open(ExperimentConfig config, string? runFolder = null, IExperimentObserver? observer = null, bool amend = false)
     {
         config.Validate();
