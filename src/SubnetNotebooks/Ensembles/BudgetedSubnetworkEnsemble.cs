@@ -143,7 +143,7 @@ public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptio
         AtomicFile.WriteText(file, budget.ToJson());
     }
 
-    /// <summary>Seconds: times <paramref name="timingBatches"/> steps of each network (second epoch of two, so warm) and chooses the split.</summary>
+    /// <summary>Seconds: times <c>timingBatches</c> steps of each network (second epoch of two, so warm) and chooses the split.</summary>
     TrainingBudget MeasureSeconds(EnsembleTrainingContext context)
     {
         var quiet = context with { CheckpointRoot = null, Observer = null, Validation = null };

@@ -11,6 +11,11 @@ namespace SubnetNotebooks.Ensembles;
 /// initialisations (and batch orders); the accuracy and calibration the paper aims to match.
 /// </summary>
 /// <param name="method">method name, also the checkpoint prefix ("deep"; the equal-budget rows train as "deep-budget")</param>
+/// <param name="recipe">builds each member network</param>
+/// <param name="options">how each member trains</param>
+/// <param name="members">M, the number of networks</param>
+/// <param name="seed">run seed; each member's seed is <see cref="MemberSeed"/></param>
+/// <param name="dropout">dropout rate inside each member (0: none)</param>
 public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, int members, long seed, double dropout = 0, string method = "deep") : IEnsemble
 {
     readonly List<PrunableModel> _models = [];

@@ -8,6 +8,10 @@ namespace SubnetNotebooks.Ensembles;
 
 /// <summary>The deterministic baseline: one network, M = 1.</summary>
 /// <param name="method">method name, also the run and checkpoint name ("single"; MC dropout trains its network as "mcdropout")</param>
+/// <param name="recipe">builds the network</param>
+/// <param name="options">how it trains</param>
+/// <param name="seed">seed of its initialisation and batch order</param>
+/// <param name="dropout">dropout rate inside the network (0: none)</param>
 public sealed class SingleModel(ModelRecipe recipe, TrainingOptions options, long seed, double dropout = 0, string method = "single") : IEnsemble
 {
     PrunableModel? _model;

@@ -25,6 +25,12 @@ public sealed record SubnetworkSettings(int Members, PruningCriterion Criterion 
 /// subnetwork on its own (from the parent's weights or re-initialised), and average their softmax outputs.
 /// </summary>
 /// <param name="method">method name, also the checkpoint prefix ("subnet"; the equal-budget rows train as "subnet-budget")</param>
+/// <param name="recipe">builds the parent network</param>
+/// <param name="parentOptions">how the parent trains</param>
+/// <param name="memberOptions">how each subnetwork trains</param>
+/// <param name="settings">M, criterion, partition, granularity, inheritance and execution</param>
+/// <param name="seed">seed of the parent and the members</param>
+/// <param name="parentDropout">dropout rate while the parent trains (0: none)</param>
 public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions parentOptions, TrainingOptions memberOptions,
     SubnetworkSettings settings, long seed, double parentDropout = 0, string method = "subnet") : IEnsemble
 {
@@ -45,9 +51,9 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     public IReadOnlyList<PrunableModel> MemberModels => _members;
     /// <summary>The grouped network that trained and runs the members when <see cref="Execution"/> is fused; else null.</summary>
     public FusedSubnetworks? Fused => _fused;
-    /// <summary>The execution actually used by the last <see cref="FitMembers"/> (the requested one, its fallback, or auto's choice).</summary>
+    /// <summary>The execution actually used by the last <see cref="FitMembers(EnsembleTrainingContext)"/> (the requested one, its fallback, or auto's choice).</summary>
     public SubnetworkExecution Execution { get; private set; } = settings.Execution;
-    /// <summary>The execution used by the last <see cref="FitMembers"/> and, when auto chose it, every candidate's step time.</summary>
+    /// <summary>The execution used by the last <see cref="FitMembers(EnsembleTrainingContext)"/> and, when auto chose it, every candidate's step time.</summary>
     public ExecutionChoice? ExecutionChoice { get; private set; }
 
     /// <summary>Seed of subnetwork <paramref name="k"/>: its batch order and, when re-initialised, its weights.</summary>
@@ -106,7 +112,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     /// <summary>
     /// Step 4 again, to <paramref name="memberEpochs"/> epochs: every member resumes from its checkpoint (the epochs it has
     /// trained are kept, so with a per-epoch learning-rate schedule whose first epochs do not depend on the total, the result is
-    /// the uninterrupted run at the new length), in the execution the last <see cref="FitMembers()"/> used. The budgeted ensemble
+    /// the uninterrupted run at the new length), in the execution the last <see cref="FitMembers(EnsembleTrainingContext)"/> used. The budgeted ensemble
     /// trains one member epoch, measures it, and then sets the member epochs that fill its budget.
     /// </summary>
     public void ContinueMembers(int memberEpochs, EnsembleTrainingContext context)
@@ -118,7 +124,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
         FitMembers(context, chosen);
     }
 
-    /// <summary>The member training runs of the last <see cref="FitMembers()"/>: the fused run, or one per member.</summary>
+    /// <summary>The member training runs of the last <see cref="FitMembers(EnsembleTrainingContext)"/>: the fused run, or one per member.</summary>
     public IReadOnlyList<TrainingResult> MemberRuns => _runs.Skip(_memberRunsFrom).ToArray();
 
     void FitMembers(EnsembleTrainingContext context, ExecutionChoice? chosen)

@@ -18,6 +18,15 @@ public interface IExperimentObserver : ITrainingObserver
 /// <param name="Execution">how a subnetwork ensemble's members trained (and what auto timed); null for other methods</param>
 /// <param name="Budget">budget.* metrics of a method trained to a measured budget (subnet-budget), else null</param>
 /// <param name="ExecutedFlopsPerExample">FLOPs the implementation computes per example (0: the same as <paramref name="FlopsPerExample"/>)</param>
+/// <param name="Method">method name, e.g. "subnet"</param>
+/// <param name="Members">M, the number of members that predict</param>
+/// <param name="Report">accuracy, NLL, Brier, calibration, diversity and OOD metrics on the test set</param>
+/// <param name="Parameters">parameters of all members together</param>
+/// <param name="FlopsPerExample">FLOPs of one prediction by the whole ensemble</param>
+/// <param name="TrainingSeconds">wall time of its training runs</param>
+/// <param name="InferenceSeconds">wall time of predicting the test set</param>
+/// <param name="TrainingRuns">every training run it made, with its epochs</param>
+/// <param name="Shift">quality under distribution shift, when measured, else null</param>
 /// <param name="TrainingFlops">training FLOPs as executed (<see cref="IEnsemble.TrainingFlops"/>); null where not counted</param>
 public sealed record MethodOutcome(string Method, int Members, EvaluationReport Report, long Parameters, long FlopsPerExample,
     double TrainingSeconds, double InferenceSeconds, IReadOnlyList<TrainingResult> TrainingRuns, ShiftReport? Shift = null,
@@ -75,6 +84,10 @@ public static class ExperimentRunner
 
     /// <summary>Runs every configured method and writes <paramref name="runFolder"/> (resuming what an earlier run left).</summary>
     /// <param name="amend">accept a run folder whose config.json differs (`--amend`, see <see cref="RunFolder.Open"/>)</param>
+    /// <param name="config">the experiment</param>
+    /// <param name="runFolder">the run folder to write (created or resumed)</param>
+    /// <param name="observer">hears stages and training progress (null: nothing)</param>
+    /// <param name="cancellation">stops the run between methods and training steps; a later run resumes from the checkpoints</param>
     /// <param name="studyFolder">the study whose execution record the run shares (see <see cref="ExperimentSession.Open"/>)</param>
     public static ExperimentOutcome Run(ExperimentConfig config, string runFolder, IExperimentObserver? observer = null, CancellationToken cancellation = default,
         bool amend = false, string? studyFolder = null)

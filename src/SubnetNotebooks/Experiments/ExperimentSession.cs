@@ -45,6 +45,9 @@ public sealed class ExperimentSession : IDisposable
     /// A &lt;dir&gt;/methods path opens &lt;dir&gt; when that is a `subnet reproduce --out` folder (<see cref="RunFolder.Locate"/>).
     /// </summary>
     /// <param name="amend">accept a run folder whose config.json differs (see <see cref="RunFolder.Open"/>)</param>
+    /// <param name="config">the experiment</param>
+    /// <param name="runFolder">the run folder (null: see above)</param>
+    /// <param name="observer">hears stages and training progress (null: nothing)</param>
     /// <param name="studyFolder">the folder of the study the run belongs to (the seeds' root, the sweep folder), whose execution.json
     /// every run of the study shares; null: the run folder's own</param>
     public static ExperimentSession Open(ExperimentConfig config, string? runFolder = null, IExperimentObserver? observer = null, bool amend = false,

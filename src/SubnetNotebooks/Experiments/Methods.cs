@@ -48,6 +48,9 @@ public static class Methods
     /// <summary>An untrained ensemble of method <paramref name="method"/>.</summary>
     /// <param name="mcDropoutSeconds">MC dropout's measured training seconds in this run (null: not trained yet): the budget of subnet-budget
     /// with budgetCurrency=seconds, and the seconds ratio every equal-budget row reports</param>
+    /// <param name="method">one of <see cref="Names"/></param>
+    /// <param name="config">the experiment's settings (model, epochs, optimiser, subnetwork settings)</param>
+    /// <param name="info">the dataset's shape and classes, which size the network</param>
     public static IEnsemble Create(string method, ExperimentConfig config, DatasetInfo info, Func<double?>? mcDropoutSeconds = null)
     {
         var recipe = Recipe(config, info);

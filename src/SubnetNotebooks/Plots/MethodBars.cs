@@ -18,7 +18,12 @@ public static class MethodBars
         double[,] values, string yTitle = "Value") => Create(title, methods, metrics, values, null, yTitle);
 
     /// <summary>As <see cref="Create(string, IReadOnlyList{string}, IReadOnlyList{string}, double[,], string)"/> with a symmetric error bar on every bar.</summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="methods">[methods] group labels on the x axis.</param>
+    /// <param name="metrics">[metrics] legend entries.</param>
+    /// <param name="values">[methods, metrics] the value of each metric for each method.</param>
     /// <param name="errors">[methods, metrics] half-length of each bar's error bar, e.g. the standard deviation over seeds (NaN: none); null for no error bars</param>
+    /// <param name="yTitle">Y axis title.</param>
     public static GenericChart Create(string title, IReadOnlyList<string> methods, IReadOnlyList<string> metrics,
         double[,] values, double[,]? errors, string yTitle = "Value")
     {

@@ -23,7 +23,10 @@ public static class TorchRuntime
     /// <summary>What <see cref="Ensure"/> did to each copy it found: file and the versions this process marked weak.</summary>
     public static IReadOnlyList<(string File, IReadOnlyList<string> Marked)> Patched { get; private set; } = [];
 
+    // CA2255 warns that a library's module initializer runs code its user did not call: here that is the point, the
+    // native library must be patched before any TorchSharp call, whichever kit type a notebook or app touches first.
     [ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "patch libLibTorchSharp.so before the first torch call")]
     internal static void OnLoad() => Ensure();
 
     /// <summary>Patches every reachable libLibTorchSharp.so once per process; call before the first torch call.</summary>

@@ -215,6 +215,11 @@ public static class Trainer
     /// model in eval mode (unless <paramref name="keepTrainMode"/>), and concatenates its CPU outputs along <paramref name="concatDim"/>.
     /// </summary>
     /// <param name="predict">maps images [B, C, H, W] to an output whose dimension <paramref name="concatDim"/> is the batch</param>
+    /// <param name="model">the network (its mode is restored afterwards)</param>
+    /// <param name="data">evaluation batches, in order</param>
+    /// <param name="device">where the batches go before <paramref name="predict"/></param>
+    /// <param name="concatDim">the batch dimension of the outputs</param>
+    /// <param name="keepTrainMode">leave the model in train mode (MC dropout's sampling)</param>
     public static Tensor PredictBatches(nn.Module model, BatchIterator data, Device device, Func<Tensor, Tensor> predict, long concatDim, bool keepTrainMode = false)
     {
         bool wasTraining = model.training;

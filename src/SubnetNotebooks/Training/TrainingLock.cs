@@ -44,6 +44,7 @@ public sealed class TrainingLock : IDisposable
     /// <param name="wait">wait for the holder (null: <see cref="WaitByDefault"/>)</param>
     /// <param name="onWait">hears the waiting message once per holder (null: standard error)</param>
     /// <param name="poll">time between attempts while waiting</param>
+    /// <param name="cancellation">stops waiting</param>
     public static TrainingLock Acquire(string path, string what, bool? wait = null, Action<string>? onWait = null, TimeSpan? poll = null,
         CancellationToken cancellation = default)
     {

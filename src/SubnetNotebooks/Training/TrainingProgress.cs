@@ -2,6 +2,14 @@ namespace SubnetNotebooks.Training;
 
 /// <summary>Reported after every training batch.</summary>
 /// <param name="Run">which model is training, e.g. "deep/2" or "subnet/member-1"</param>
+/// <param name="Epoch">the epoch, from 1</param>
+/// <param name="Epochs">epochs of the run</param>
+/// <param name="Batch">the batch within the epoch, from 1</param>
+/// <param name="Batches">batches of the epoch</param>
+/// <param name="Loss">the batch's mean training loss</param>
+/// <param name="Accuracy">the batch's training accuracy, 0 to 1</param>
+/// <param name="LearningRate">the rate the batch trained with</param>
+/// <param name="ImagesPerSecond">training throughput so far this epoch</param>
 public sealed record BatchProgress(string Run, int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy, double LearningRate, double ImagesPerSecond);
 
 /// <summary>Reported after every epoch: training loss/accuracy (running means) and validation figures when a validation set is given.</summary>

@@ -38,6 +38,8 @@ public static class TrainingRandom
     /// <summary>An inverted-dropout multiplier: 0 with probability <paramref name="p"/>, else 1 / (1 - p).</summary>
     /// <param name="shape">shape of the activations the mask multiplies</param>
     /// <returns>float32 [shape] on <paramref name="device"/></returns>
+    /// <param name="p">drop probability, 0 to 1</param>
+    /// <param name="device">where the mask goes (drawn on the CPU)</param>
     public static Tensor DropoutMask(long[] shape, double p, Device device)
     {
         using var keep = rand(shape, generator: Generator).ge_(OwnedScalars.Of(p));

@@ -59,7 +59,7 @@ public class TrainingLockTests : IDisposable
     }
 
     [Fact]
-    public void SecondProcessWaitsForTheHolderThenTrains()
+    public async Task SecondProcessWaitsForTheHolderThenTrains()
     {
         var data = SyntheticDigits.Write(_dir, seed: 5);
         var run = Path.Combine(_dir, "run");
@@ -76,7 +76,7 @@ public class TrainingLockTests : IDisposable
         lock (stderr) Assert.Contains($"process {Environment.ProcessId} (", stderr.ToString());
         holder.Dispose();
         Assert.True(other.WaitForExit(120_000), "the second process finishes once the lock is released");
-        Assert.True(other.ExitCode == 0, $"exit {other.ExitCode}: {stderr}{stdout.Result}");
+        Assert.True(other.ExitCode == 0, $"exit {other.ExitCode}: {stderr}{await stdout}");
         Assert.True(File.Exists(Path.Combine(run, "checkpoints", "single", Checkpoint.FileName)));
     }
 

@@ -14,6 +14,9 @@ public static class LocalPool
     /// <param name="gpus">GPUs on this machine (0: CPU only)</param>
     /// <param name="threads">CPU threads of each job (0: the config's with GPUs, else the CPU cores divided by the slots)</param>
     /// <param name="report">receives one line per job started or finished</param>
+    /// <param name="plan">the sweep's jobs</param>
+    /// <param name="slots">how many jobs run at once</param>
+    /// <param name="cancellation">stops starting jobs</param>
     public static IReadOnlyDictionary<string, JobState> Run(SweepPlan plan, int slots, IReadOnlyList<string> launcher, int gpus, int threads = 0,
         Action<string>? report = null, CancellationToken cancellation = default)
     {

@@ -11,6 +11,7 @@ public sealed record SlurmArrays(IReadOnlyList<SweepJob> Train, IReadOnlyList<Sw
     /// <summary>Arranges the jobs of <paramref name="plan"/> that are neither done nor queued in Slurm from an earlier submission.</summary>
     /// <param name="done">whether a job has finished (its done mark)</param>
     /// <param name="queued">whether Slurm still holds a job, pending or running</param>
+    /// <param name="plan">the sweep's jobs</param>
     public static SlurmArrays Arrange(SweepPlan plan, Func<SweepJob, bool> done, Func<SweepJob, bool> queued)
     {
         var unfinished = plan.Jobs.Where(j => !done(j) && !queued(j)).ToArray();

@@ -15,6 +15,8 @@ public static class SlurmScript
     /// <param name="launcher">the command that runs the subnet CLI, one word each</param>
     /// <param name="workingDirectory">where the tasks run (where datasets are looked up from)</param>
     /// <param name="after">the array whose task i must finish before task i of this one (submitted with --dependency=aftercorr), or null</param>
+    /// <param name="plan">the sweep (its folder holds the logs)</param>
+    /// <param name="options">partition, account, time limit and resources of each task</param>
     public static string Create(SweepPlan plan, string name, int tasks, string tasksFile, SlurmOptions options, IReadOnlyList<string> launcher,
         string workingDirectory, string? after = null)
     {

@@ -10,6 +10,11 @@ public enum SweepStage { Method, Parent, Members }
 /// </summary>
 /// <param name="Id">unique, file-name safe: &lt;experiment&gt;.seed&lt;S&gt;.&lt;method&gt;[.parent]</param>
 /// <param name="DependsOn">the id of the job that must finish first, or null</param>
+/// <param name="Experiment">the experiment (profile and grid point) it belongs to</param>
+/// <param name="Seed">the seed of its run folder</param>
+/// <param name="Method">the method it trains</param>
+/// <param name="Stage">a whole method, or the subnetwork ensemble's parent or members</param>
+/// <param name="Folder">its run folder, relative to the sweep folder</param>
 public sealed record SweepJob(string Id, string Experiment, long Seed, string Method, SweepStage Stage, string Folder, string? DependsOn = null)
 {
     /// <summary>True for the job whose run folder holds the method's final metrics (every job except a parent).</summary>
