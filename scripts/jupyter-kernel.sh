@@ -2,8 +2,8 @@
 # The kit's notebooks in Jupyter, with the .NET Interactive kernel, offline and loopback-only.
 #
 #   scripts/jupyter-kernel.sh install      installs everything and writes the kernel spec (default)
-#   scripts/jupyter-kernel.sh vscode       only what VS Code needs: the kernel copy (step 3) and the build
-#                                          (step 5), which .vscode/settings.json starts in stdio mode
+#   scripts/jupyter-kernel.sh vscode       only what VS Code needs: the kernel copy (step 3) and the kit's packages
+#                                          (step 5); .vscode/settings.json starts the kernel copy in stdio mode
 #   scripts/jupyter-kernel.sh check DIR [NOTEBOOK...]
 #                                          install, then execute every notebook (or those named) with
 #                                          `jupyter nbconvert --execute` into DIR, in the smoke profile unless
@@ -22,7 +22,7 @@
 #   4. A kernel spec in .dotnet-tools/jupyter/kernels/.net-csharp (use it with JUPYTER_PATH), written by
 #      hand: unlike `dotnet interactive jupyter install` it passes no --http-port-range, so the kernel
 #      opens no HTTP listener; its ZeroMQ sockets bind to the connection file's ip, 127.0.0.1.
-#   5. The Release build of src/SubnetNotebooks.Notebooks, which the notebooks' setup.csx references.
+#   5. The kit's packages in the local feed artifacts/packages/ (scripts/pack.sh), which the notebooks' setup.csx loads.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -85,16 +85,10 @@ kernel_copy() {
   [ -n "$tool_dir" ] || {
     echo "error: dotnet tool restore did not leave Microsoft.dotnet-interactive $tool_version under $nuget or ~/.nuget/packages; run 'dotnet tool restore' and read its output." >&2; exit 1; }
 
-  echo "Building src/SubnetNotebooks.Notebooks (Release), which the notebooks reference"
-  local build_log
-  build_log="$(mktemp)"
-  dotnet build src/SubnetNotebooks.Notebooks -c Release -v quiet -nologo >"$build_log" 2>&1 || {
-    cat "$build_log" >&2
-    echo "error: 'dotnet build src/SubnetNotebooks.Notebooks -c Release' failed (its output is above; a restore needs nuget.org and a few GB free under NUGET_PACKAGES)." >&2
-    exit 1; }
-  rm -f "$build_log"
+  # The kit's packages, which the notebooks load (its restore also brings the FSharp.Core the kernel copy needs).
+  scripts/pack.sh || { echo "error: scripts/pack.sh failed (its output is above; a restore needs nuget.org and a few GB free under NUGET_PACKAGES)." >&2; exit 1; }
   local fsharp="$nuget/fsharp.core/$fsharp_version/lib/netstandard2.1/FSharp.Core.dll"
-  [ -f "$fsharp" ] || { echo "error: $fsharp is missing after the build; run 'dotnet restore src/SubnetNotebooks' and check FSharp.Core in Directory.Packages.props." >&2; exit 1; }
+  [ -f "$fsharp" ] || { echo "error: $fsharp is missing after scripts/pack.sh; run 'dotnet restore src/SubnetNotebooks' and check FSharp.Core in Directory.Packages.props." >&2; exit 1; }
 
   if [ ! -f "$kernel_dir/.fsharp-core-$fsharp_version" ]; then
     echo "Kernel copy of the tool with FSharp.Core $fsharp_version: ${kernel_dir#$root/}"

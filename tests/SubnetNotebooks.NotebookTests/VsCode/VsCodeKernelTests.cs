@@ -106,9 +106,9 @@ public class VsCodeKernelTests
     }
 
     [Fact]
-    public async Task OnAFreshCloneTheFirstCellSaysWhichCommandBuildsTheKit()
+    public async Task OnAFreshCloneTheFirstCellSaysWhichCommandPacksTheKit()
     {
-        // A checkout with notebooks/ and the kernel copy, but no build of the kit.
+        // A checkout with notebooks/ and the kernel copy, but no local feed of the kit's packages.
         var root = Repository.NewTempFolder("vscode-fresh");
         var notebooks = Directory.CreateDirectory(Path.Combine(root, "notebooks")).FullName;
         File.Copy(Path.Combine(Repository.Notebooks, "setup.csx"), Path.Combine(notebooks, "setup.csx"));
@@ -120,8 +120,8 @@ public class VsCodeKernelTests
         Assert.NotEmpty(failures);
         Assert.All(failures, m =>
         {
-            Assert.Contains("The kit is not built yet", m);
-            Assert.Contains("dotnet build src/SubnetNotebooks.Notebooks -c Release", m);
+            Assert.Contains("The kit's packages are not made yet", m);
+            Assert.Contains("scripts/pack.sh", m);
             Assert.DoesNotContain("error CS", m);
         });
     }
