@@ -98,6 +98,65 @@ page.Show(ExperimentTables.OutOfDistribution(session.Outcome.Methods).ToTabularD
 page.Cell(9);
 page.Show(ExperimentCharts.OodAuroc(session.Outcome.Methods));
 page.Prose("""
+    ## Selective classification: abstaining on the least confident images
+
+    A classifier that may abstain keeps the images it is most confident about (by the ensemble's maximum probability) and
+    hands the rest to a human. The risk-coverage curve is the error rate of the kept images against the fraction kept;
+    AURC is the area under it, AUGRC the area under the fraction of all images that are kept AND wrong (Traub et al. 2024),
+    both lower-is-better. Risk at 80 % coverage and coverage at 5 % risk read two points off the curve. Images of equal
+    confidence count as the mean over their orders. The table and the printout are this run's numbers, before and after
+    temperature scaling; whether an ensemble ranks its errors last better than a single model is what they measure.
+    """);
+
+page.Cell(10);
+page.Show(ExperimentTables.Selective(session.Outcome.Methods).ToTabularDataResource());
+
+page.Cell(11);
+page.Show(ExperimentCharts.RiskCoverage(session.Outcome.Methods));
+
+page.Cell(12);
+foreach (var r in ExperimentTables.Selective(session.Outcome.Methods))
+    Console.WriteLine($"{r.Method,-14} AURC {r.Aurc:F4} (TS {r.TsAurc:F4}), AUGRC {r.Augrc:F4} (TS {r.TsAugrc:F4}), " +
+                      $"risk at 80 % coverage {r.RiskAt80Coverage:P1}, coverage at 5 % risk {r.CoverageAt5Risk:P1}");
+page.Prose("""
+    ## OOD scores from logits: maximum logit and energy
+
+    The scores above use probabilities. Two more use the logits, averaged over members: the maximum logit and the energy
+    −log Σ_c exp(z̄_c) (Liu et al. 2020), both signed so that a higher score means more likely OOD (−max logit, energy), as
+    the other scores are. The run keeps every member's logits in `predictions/<method>.logits.npy`, [members, samples,
+    classes] like the probabilities, so any other score can be computed from the files; the cell below recomputes the
+    energy of the test images from the subnetwork ensemble's file (or the last method's, when it was not trained).
+    """);
+
+page.Cell(13);
+page.Show(ExperimentTables.OutOfDistribution(session.Outcome.Methods).Where(r => LogitScores.Names.Contains(r.Score)).ToTabularDataResource());
+
+page.Cell(14);
+var logitMethod = methods.Contains("subnet") ? "subnet" : methods[^1];
+var fromFile = Predictions.LoadNpy(session.Folder.PredictionsPath(logitMethod), session.Folder.LabelsPath, session.Folder.LogitsPath(logitMethod));
+var energy = LogitScores.Energy(fromFile);
+page.Show($"{logitMethod}, from {Path.GetFileName(session.Folder.LogitsPath(logitMethod))}: {fromFile.Members} members x {fromFile.Samples} test images; " +
+    $"energy of the test images from {energy.Min():F2} to {energy.Max():F2}, mean {energy.Average():F2}");
+page.Prose("""
+    ## Diversity on shifted and OOD inputs
+
+    Does the ensemble's diversity grow where the members are on unfamiliar ground? Disagreement, error correlation and the
+    ensemble's accuracy gain over its mean member on the clean images and at each severity (mean over corruptions), then
+    disagreement and KL on the test set against the OOD set (the OOD images have no label of the task, so no error
+    correlation or gain there). The printout is this run's disagreement, clean against the highest severity and OOD.
+    """);
+
+page.Cell(15);
+var withShift = session.Outcome.Methods.Select(m => m with { Shift = shift.Single(s => s.Method == m.Method).Report }).ToArray();
+page.Show(ExperimentCharts.DiversityUnderShift(withShift));
+
+page.Cell(16);
+page.Show(ExperimentCharts.DiversityOnOod(session.Outcome.Methods));
+
+page.Cell(17);
+foreach (var group in ExperimentTables.DiversityUnderShift(withShift).GroupBy(r => r.Method))
+    Console.WriteLine($"{group.Key,-14} disagreement " + string.Join(", ", group.Select(r => $"{r.Condition} {r.Disagreement:F3}")));
+page.Prose("""
     ## Try it: another uncertainty score
 
     Mutual information measures how much the members disagree about an image: a single model has one member, so its
@@ -106,11 +165,11 @@ page.Prose("""
     and run the check.
     """);
 
-page.Cell(10);
+page.Cell(18);
 string tryScore = "mutual_information";
 page.Show(ExperimentTables.OutOfDistribution(session.Outcome.Methods).Where(r => r.Score == tryScore).ToTabularDataResource());
 
-page.Cell(11);
+page.Cell(19);
 // The check: AUROC of the chosen score, subnetwork ensemble against the single model.
 var oodTable = session.Outcome.Table();
 page.Show(Finding.Higher($"With {tryScore} the subnetwork ensemble detects OOD images better than the single model (AUROC)",
@@ -123,10 +182,10 @@ page.Prose("""
     above, so another profile, seed or setting can turn one: that is what measuring means.
     """);
 
-page.Cell(12);
+page.Cell(20);
 foreach (var finding in RunFindings.ShiftAndOod(session.Outcome.Table())) Console.WriteLine(finding);
 
-page.Cell(13);
+page.Cell(21);
 Console.WriteLine($"report: {Path.GetFullPath(session.WriteReport())}");
 session.Dispose();
 

@@ -201,6 +201,7 @@ public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptio
     }
 
     public Tensor PredictMembers(BatchIterator data, Device device) => Ensemble.PredictMembers(data, device);
+    public Tensor PredictMemberLogits(BatchIterator data, Device device) => Ensemble.PredictMemberLogits(data, device);
     public long Parameters => Ensemble.Parameters;
     public long FlopsPerExample => Ensemble.FlopsPerExample;
     public long ExecutedFlopsPerExample => Ensemble.ExecutedFlopsPerExample;

@@ -45,11 +45,13 @@ public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, in
         }
     }
 
-    public Tensor PredictMembers(BatchIterator data, Device device)
+    public Tensor PredictMembers(BatchIterator data, Device device) => EnsembleExtensions.MemberProbabilities(PredictMemberLogits(data, device));
+
+    public Tensor PredictMemberLogits(BatchIterator data, Device device)
     {
         if (_models.Count == 0) throw new InvalidOperationException($"{method}: call Fit before predicting.");
         using var scope = NewDisposeScope();
-        return stack(_models.Select(m => Trainer.PredictProbabilities(m, data, device)).ToArray(), 0).MoveToOuterDisposeScope();
+        return stack(_models.Select(m => Trainer.PredictLogits(m, data, device)).ToArray(), 0).MoveToOuterDisposeScope();
     }
 
     public long Parameters => _models.Sum(m => m.ActiveParameters());

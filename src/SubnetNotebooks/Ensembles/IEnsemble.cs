@@ -1,5 +1,6 @@
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Ensembles;
@@ -34,6 +35,12 @@ public interface IEnsemble : IDisposable
     /// <summary>Member softmax outputs over <paramref name="data"/>, in order.</summary>
     /// <returns>float32 [M, N, C] on the CPU</returns>
     Tensor PredictMembers(BatchIterator data, Device device);
+    /// <summary>
+    /// Member logits (the pre-softmax outputs) over <paramref name="data"/>, in order: <see cref="PredictMembers"/> is their
+    /// softmax over classes, so one call gives both. Null for an ensemble that gives probabilities only.
+    /// </summary>
+    /// <returns>float32 [M, N, C] on the CPU, or null</returns>
+    Tensor? PredictMemberLogits(BatchIterator data, Device device) => null;
     /// <summary>Stored parameters of all members together (masked weights not counted).</summary>
     long Parameters { get; }
     /// <summary>Floating-point operations to predict one example with all members.</summary>
@@ -60,4 +67,10 @@ public static class EnsembleExtensions
     /// <summary>Seconds spent training, summed over epochs of every run (including epochs done before a resume).</summary>
     public static double TrainingSeconds(this IEnsemble ensemble) =>
         ensemble.TrainingRuns.Sum(r => r.History.Sum(h => h.Seconds));
+
+    /// <summary>Softmax over classes of member logits [M, N, C] (which it disposes): what PredictMembers returns.</summary>
+    public static Tensor MemberProbabilities(Tensor memberLogits)
+    {
+        using (memberLogits) return nn.functional.softmax(memberLogits, 2);
+    }
 }

@@ -46,10 +46,17 @@ public abstract class JointEnsemble(TrainingOptions options, int members, long s
 
     public Tensor PredictMembers(BatchIterator data, Device device) => PredictMembers(Network, data, device);
 
+    public Tensor PredictMemberLogits(BatchIterator data, Device device) => PredictMemberLogits(Network, data, device);
+
     /// <summary>Member softmax outputs of <paramref name="network"/> over <paramref name="data"/> in evaluation mode, in order.</summary>
     /// <returns>float32 [M, N, C] on the CPU</returns>
     public static Tensor PredictMembers(EnsembleNetwork network, BatchIterator data, Device device) =>
-        Trainer.PredictBatches(network, data, device, x => nn.functional.softmax(network.MemberLogits(x), 2), concatDim: 1);
+        EnsembleExtensions.MemberProbabilities(PredictMemberLogits(network, data, device));
+
+    /// <summary>Member logits of <paramref name="network"/> over <paramref name="data"/> in evaluation mode, in order.</summary>
+    /// <returns>float32 [M, N, C] on the CPU</returns>
+    public static Tensor PredictMemberLogits(EnsembleNetwork network, BatchIterator data, Device device) =>
+        Trainer.PredictBatches(network, data, device, x => network.MemberLogits(x), concatDim: 1);
 
     public long Parameters => Network.Parameters;
     public long FlopsPerExample => Network.FlopsPerExample;

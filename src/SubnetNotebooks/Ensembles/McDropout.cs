@@ -26,8 +26,10 @@ public sealed class McDropout(ModelRecipe recipe, TrainingOptions options, int p
         _network.Fit(context);
     }
 
+    public Tensor PredictMembers(BatchIterator data, Device device) => EnsembleExtensions.MemberProbabilities(PredictMemberLogits(data, device));
+
     /// <summary>M stochastic passes (seeded, so repeatable): only dropout is random, BatchNorm uses its running statistics.</summary>
-    public Tensor PredictMembers(BatchIterator data, Device device)
+    public Tensor PredictMemberLogits(BatchIterator data, Device device)
     {
         var model = Model;
         model.eval();
@@ -38,7 +40,7 @@ public sealed class McDropout(ModelRecipe recipe, TrainingOptions options, int p
             TrainingRandom.Seed(seed + 17); // dropout masks come from the training generator
 
             using var scope = NewDisposeScope();
-            var members = Enumerable.Range(0, passes).Select(_ => Trainer.PredictProbabilities(model, data, device, keepTrainMode: true)).ToArray();
+            var members = Enumerable.Range(0, passes).Select(_ => Trainer.PredictLogits(model, data, device, keepTrainMode: true)).ToArray();
             return stack(members, 0).MoveToOuterDisposeScope();
         }
         finally

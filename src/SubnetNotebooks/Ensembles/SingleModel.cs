@@ -31,10 +31,12 @@ public sealed class SingleModel(ModelRecipe recipe, TrainingOptions options, lon
             context.Observer, context.Validation, context.Cancellation);
     }
 
-    public Tensor PredictMembers(BatchIterator data, Device device)
+    public Tensor PredictMembers(BatchIterator data, Device device) => EnsembleExtensions.MemberProbabilities(PredictMemberLogits(data, device));
+
+    public Tensor PredictMemberLogits(BatchIterator data, Device device)
     {
-        using var probs = Trainer.PredictProbabilities(Model, data, device);
-        return probs.unsqueeze(0).clone();
+        using var logits = Trainer.PredictLogits(Model, data, device);
+        return logits.unsqueeze(0).clone();
     }
 
     public long Parameters => Model.ActiveParameters();

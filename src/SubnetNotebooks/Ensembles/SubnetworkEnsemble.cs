@@ -205,18 +205,20 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
         using (model) return model.Compact(mask);
     }
 
-    public Tensor PredictMembers(BatchIterator data, Device device)
+    public Tensor PredictMembers(BatchIterator data, Device device) => EnsembleExtensions.MemberProbabilities(PredictMemberLogits(data, device));
+
+    public Tensor PredictMemberLogits(BatchIterator data, Device device)
     {
         if (_members.Count == 0) throw new InvalidOperationException($"{method}: call Fit before predicting.");
         if (_fused is not null) return PredictFused(_fused, data, device);
         using var scope = NewDisposeScope();
-        return stack(_members.Select(m => Trainer.PredictProbabilities(m, data, device)).ToArray(), 0).MoveToOuterDisposeScope();
+        return stack(_members.Select(m => Trainer.PredictLogits(m, data, device)).ToArray(), 0).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Every member's softmax outputs in one pass per batch of the fused network.</summary>
+    /// <summary>Every member's logits in one pass per batch of the fused network.</summary>
     /// <returns>float32 [M, N, C] on the CPU</returns>
     static Tensor PredictFused(FusedSubnetworks fused, BatchIterator data, Device device) =>
-        Trainer.PredictBatches(fused, data, device, x => nn.functional.softmax(fused.call(x), -1), concatDim: 1);
+        Trainer.PredictBatches(fused, data, device, x => fused.call(x), concatDim: 1);
 
     public long Parameters => _members.Sum(m => m.ActiveParameters());
     public long FlopsPerExample => _members.Sum(m => m.FlopsPerExample());

@@ -8,7 +8,7 @@ using SubnetNotebooks.Training;
 namespace SubnetNotebooks.Experiments;
 
 /// <summary>The charts of an experiment, built from its outcomes; shared by report.html and the notebooks.</summary>
-public static class ExperimentCharts
+public static partial class ExperimentCharts
 {
     /// <summary>Accuracy, NLL, ECE and Brier score of every method (before temperature scaling), one panel and y axis per metric.</summary>
     public static GenericChart Quality(IReadOnlyList<MethodOutcome> methods)

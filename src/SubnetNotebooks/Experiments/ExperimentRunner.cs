@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using SubnetNotebooks.Data;
 using SubnetNotebooks.Ensembles;
 using SubnetNotebooks.Metrics;
 using SubnetNotebooks.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Experiments;
@@ -119,21 +121,36 @@ public static class ExperimentRunner
             $"--set lr={session.Config.LearningRate / 10:G3} --amend (delete {session.Folder.Checkpoints}{Path.DirectorySeparatorChar}{method} first to restart it from scratch).");
     }
 
+    /// <summary>
+    /// The members' predictions over <paramref name="data"/> with their logits: one pass for the logits, whose softmax
+    /// over classes gives the probabilities (an ensemble that gives no logits: its probabilities alone).
+    /// </summary>
+    /// <param name="labels">[N] labels of the predictions (null: those of <paramref name="data"/>)</param>
+    public static Predictions Predict(IEnsemble ensemble, BatchIterator data, Device device, Tensor? labels = null)
+    {
+        labels ??= data.Data.Labels;
+        using var logits = ensemble.PredictMemberLogits(data, device);
+        if (logits is null)
+        {
+            using var only = ensemble.PredictMembers(data, device);
+            return Predictions.FromTensor(only, labels);
+        }
+        using var probs = nn.functional.softmax(logits, 2);
+        return Predictions.FromTensor(probs, labels, logits);
+    }
+
     /// <summary>Predicts the test, validation and OOD sets with a trained ensemble and evaluates every metric.</summary>
     public static (MethodOutcome Outcome, Predictions Test) Evaluate(IEnsemble ensemble, ExperimentData data, ExperimentConfig config, Device device)
     {
         var clock = Stopwatch.StartNew();
-        using var testProbs = ensemble.PredictMembers(data.EvaluationBatches(data.Test, config), device);
+        var test = Predict(ensemble, data.EvaluationBatches(data.Test, config), device);
         double inferenceSeconds = clock.Elapsed.TotalSeconds;
-        var test = Predictions.FromTensor(testProbs, data.Test.Labels);
-        using var valProbs = ensemble.PredictMembers(data.EvaluationBatches(data.Validation, config), device);
-        var validation = Predictions.FromTensor(valProbs, data.Validation.Labels);
+        var validation = Predict(ensemble, data.EvaluationBatches(data.Validation, config), device);
         Predictions? ood = null;
         if (data.Ood is not null)
         {
-            using var oodProbs = ensemble.PredictMembers(data.EvaluationBatches(data.Ood, config), device);
             using var oodLabels = zeros(data.Ood.Count, dtype: ScalarType.Int64);
-            ood = Predictions.FromTensor(oodProbs, oodLabels);
+            ood = Predict(ensemble, data.EvaluationBatches(data.Ood, config), device, oodLabels);
         }
         var report = EvaluationReport.Evaluate(test, validation, ood);
         var shift = config.ShiftSamples > 0

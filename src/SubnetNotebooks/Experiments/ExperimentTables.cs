@@ -35,7 +35,7 @@ public sealed record AblationRow(string Variant, string Field, string Value, dou
     double MeanMemberAccuracy, double Disagreement);
 
 /// <summary>Tables of an experiment as rows (a notebook renders a list of rows as a table).</summary>
-public static class ExperimentTables
+public static partial class ExperimentTables
 {
     /// <summary>One <see cref="QualityRow"/> per method (TS columns NaN without a validation split).</summary>
     public static IReadOnlyList<QualityRow> Quality(IEnumerable<MethodOutcome> methods) => methods.Select(m =>

@@ -5,7 +5,7 @@ namespace SubnetNotebooks.Experiments;
 
 /// <summary>
 /// The folder one experiment leaves behind: config.json, metrics.json + metrics.csv,
-/// predictions/&lt;method&gt;.npy (float32 [M, N, C]) with predictions/labels.npy, reports/&lt;method&gt;.json
+/// predictions/&lt;method&gt;.npy (float32 [M, N, C]) and &lt;method&gt;.logits.npy with predictions/labels.npy, reports/&lt;method&gt;.json
 /// (every metric in detail), checkpoints/, report.html. Opening an existing folder resumes it.
 /// </summary>
 public sealed class RunFolder
@@ -23,6 +23,8 @@ public sealed class RunFolder
     /// <summary>Where the predictions of <paramref name="method"/> go.</summary>
     public string PredictionsPath(string method) => Path.Combine(Root, "predictions", $"{method}.npy");
     public string LabelsPath => Path.Combine(Root, "predictions", "labels.npy");
+    /// <summary>Where the logits of <paramref name="method"/> go (the layout of its predictions).</summary>
+    public string LogitsPath(string method) => Path.Combine(Root, "predictions", $"{method}.logits.npy");
 
     /// <summary>runs/&lt;profile&gt;-&lt;dataset&gt;-m&lt;M&gt;-seed&lt;S&gt;.</summary>
     public static string DefaultPath(ExperimentConfig config) =>
@@ -80,11 +82,11 @@ public sealed class RunFolder
         return left.Where(p => p.Value?.ToJsonString() != right[p.Key]?.ToJsonString()).Select(p => p.Key).ToList();
     }
 
-    /// <summary>Writes predictions/&lt;method&gt;.npy and predictions/labels.npy.</summary>
+    /// <summary>Writes predictions/&lt;method&gt;.npy, predictions/labels.npy and, when the predictions carry logits, predictions/&lt;method&gt;.logits.npy.</summary>
     public void SavePredictions(string method, Predictions predictions)
     {
         Directory.CreateDirectory(Path.Combine(Root, "predictions"));
-        predictions.SaveNpy(PredictionsPath(method), LabelsPath);
+        predictions.SaveNpy(PredictionsPath(method), LabelsPath, LogitsPath(method));
     }
 
     /// <summary>

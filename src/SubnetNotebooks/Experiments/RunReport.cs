@@ -25,9 +25,12 @@ public static class RunReport
         report.Chart(ExperimentCharts.Quality(outcome.Methods));
         report.Heading("Calibration");
         foreach (var m in outcome.Methods) report.Chart(ExperimentCharts.Reliability(m));
+        EvaluationSections.Selective(report, outcome.Methods, F);
+        EvaluationSections.OutOfDistribution(report, outcome.Methods, F);
         report.Heading("Diversity");
         report.Chart(ExperimentCharts.MemberQualityVersusDiversity(outcome.Methods));
         foreach (var m in outcome.Methods.Where(m => m.Members > 1)) report.Chart(ExperimentCharts.Disagreement(m));
+        EvaluationSections.DiversityUnderShift(report, outcome.Methods);
         var shifted = outcome.Methods.Where(m => m.Shift is not null).Select(m => (m.Method, m.Shift!)).ToArray();
         if (shifted.Length > 0)
         {

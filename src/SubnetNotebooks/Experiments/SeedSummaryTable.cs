@@ -24,6 +24,7 @@ public static class SeedSummaryTable
         new("accuracy %", "accuracy", "F2", 100), new("NLL", "nll", "F4"), new("ECE", "ece", "F4"), new("Brier", "brier", "F4"),
         new("NLL (TS)", "ts.nll", "F4"), new("ECE (TS)", "ts.ece", "F4"), new("mean member acc. %", "member.mean_accuracy", "F2", 100),
         new("disagreement", "diversity.disagreement", "F4"), new("OOD AUROC", "ood.auroc.entropy", "F3"),
+        new("OOD AUROC (energy)", "ood.auroc.energy", "F3"), new("AURC", "aurc", "F4"), new("AUGRC", "augrc", "F4"), new("AURC (TS)", "ts.aurc", "F4"),
         new("parameters", "cost.parameters", "N0", WithDeviation: false), new("MFLOPs/example", "cost.flops_per_example", "F2", 1e-6, false),
         new("executed MFLOPs", "cost.executed_flops_per_example", "F2", 1e-6, false),
         new("train s", "cost.train_seconds", Seconds), new("train / MC dropout", SeedSummary.TrainRatioKey, "F2"),
@@ -61,7 +62,7 @@ public static class SeedSummaryTable
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture,
-            $"Mean ± sample standard deviation (n - 1) over seeds {string.Join(", ", summary.Seeds)}; n: seeds with the method. TS: after temperature scaling on the validation split. OOD: AUROC of predictive entropy. train / MC dropout: training seconds over MC dropout's in the same seed.\n\n");
+            $"Mean ± sample standard deviation (n - 1) over seeds {string.Join(", ", summary.Seeds)}; n: seeds with the method. TS: after temperature scaling on the validation split. OOD: AUROC of predictive entropy, and of the energy of the members' mean logits. AURC, AUGRC: areas under the (generalized) risk-coverage curve, samples ranked by maximum probability. train / MC dropout: training seconds over MC dropout's in the same seed.\n\n");
         Table(text, Columns, Rows(summary, Columns));
         var budget = BudgetMethods(summary);
         if (budget.Count > 0)

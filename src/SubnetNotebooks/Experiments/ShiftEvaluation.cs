@@ -86,8 +86,8 @@ public static class ShiftEvaluation
         var positions = Enumerable.Range(0, benchmark.PerSeverity).Select(i => (long)i).ToArray();
         new Random(unchecked((int)(seed * 7_919 + 13))).Shuffle(positions);
         var indices = positions.Take(n).Order().ToArray();
-        QualityReport clean;
-        using (var first = test.Take(Math.Min(n, test.Count))) clean = QualityReport.Measure(Predict(ensemble, first, normalization, batchSize, device));
+        Predictions clean;
+        using (var first = test.Take(Math.Min(n, test.Count))) clean = Predict(ensemble, first, normalization, batchSize, device);
         var entries = new List<ShiftEntry>();
         foreach (var corruption in benchmark.Corruptions)
         {
@@ -100,7 +100,7 @@ public static class ShiftEvaluation
                         throw new InvalidDataException(
                             $"{benchmark.Name} {corruption} images are {sets[s].Channels}x{sets[s].Height}x{sets[s].Width}; the run's test images are " +
                             $"{test.Channels}x{test.Height}x{test.Width}. Use the benchmark of the run's dataset, or --set shiftBenchmark=synthetic.");
-                    entries.Add(new ShiftEntry(corruption, s + 1, QualityReport.Measure(Predict(ensemble, sets[s], normalization, batchSize, device))));
+                    entries.Add(ShiftEntry.Measure(corruption, s + 1, Predict(ensemble, sets[s], normalization, batchSize, device)));
                 }
             }
             finally
@@ -108,7 +108,7 @@ public static class ShiftEvaluation
                 foreach (var set in sets) set.Dispose();
             }
         }
-        return new ShiftReport(clean, entries, benchmark.ToString());
+        return new ShiftReport(QualityReport.Measure(clean), entries, benchmark.ToString(), DiversitySummary.Measure(clean));
     }
 
     static Predictions Predict(IEnsemble ensemble, ImageDataset images, Normalization normalization, int batchSize, Device device)

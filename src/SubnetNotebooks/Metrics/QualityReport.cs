@@ -9,8 +9,9 @@ namespace SubnetNotebooks.Metrics;
 /// <param name="Ace">adaptive (equal-mass) calibration error</param>
 /// <param name="ClasswiseEce">classwise calibration error</param>
 /// <param name="Reliability">[bins] the reliability diagram</param>
+/// <param name="Selective">selective classification: risk-coverage curve, AURC, AUGRC (samples ranked by the maximum probability)</param>
 public sealed record QualityReport(double Accuracy, double Nll, double Brier, double Ece, double Mce, double Ace,
-    double ClasswiseEce, IReadOnlyList<ReliabilityBin> Reliability)
+    double ClasswiseEce, IReadOnlyList<ReliabilityBin> Reliability, SelectiveClassificationReport Selective)
 {
     /// <summary>Measures a probability table.</summary>
     /// <param name="probs">[samples * classes] probabilities, row-major</param>
@@ -24,13 +25,15 @@ public sealed record QualityReport(double Accuracy, double Nll, double Brier, do
             CalibrationError.Maximum(probs, labels, bins),
             CalibrationError.Adaptive(probs, labels, bins),
             CalibrationError.Classwise(probs, labels, bins),
-            CalibrationError.ReliabilityDiagram(probs, labels, bins));
+            CalibrationError.ReliabilityDiagram(probs, labels, bins),
+            SelectiveClassificationReport.Measure(probs, labels));
 
     /// <summary>Measures the ensemble prediction (mean of member probabilities).</summary>
     public static QualityReport Measure(Predictions predictions, int bins = CalibrationError.DefaultBins) =>
         Measure(predictions.EnsembleProbabilities(), predictions.Labels, bins);
 
-    /// <summary>The scalar metrics under stable keys ("accuracy", "nll", "brier", "ece", "mce", "ace", "classwise_ece"), each prefixed.</summary>
+    /// <summary>The scalar metrics under stable keys ("accuracy", "nll", "brier", "ece", "mce", "ace", "classwise_ece", "aurc", "augrc",
+    /// "risk_at_80_coverage", "coverage_at_5_risk"), each prefixed.</summary>
     public void AddTo(IDictionary<string, double> into, string prefix = "")
     {
         into[prefix + "accuracy"] = Accuracy;
@@ -40,5 +43,6 @@ public sealed record QualityReport(double Accuracy, double Nll, double Brier, do
         into[prefix + "mce"] = Mce;
         into[prefix + "ace"] = Ace;
         into[prefix + "classwise_ece"] = ClasswiseEce;
+        Selective.AddTo(into, prefix);
     }
 }

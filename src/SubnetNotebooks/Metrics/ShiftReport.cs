@@ -6,7 +6,14 @@ namespace SubnetNotebooks.Metrics;
 /// <param name="Corruption">one of <see cref="Corruptions.Names"/></param>
 /// <param name="Severity">1 to 5</param>
 /// <param name="Quality">accuracy, NLL, Brier and calibration on the corrupted images</param>
-public sealed record ShiftEntry(string Corruption, int Severity, QualityReport Quality);
+/// <param name="Diversity">the members' diversity and the ensemble's gain on the corrupted images (null: not measured)</param>
+public sealed record ShiftEntry(string Corruption, int Severity, QualityReport Quality, DiversitySummary? Diversity = null)
+{
+    /// <summary>Measures the ensemble's predictions on one corruption at one severity.</summary>
+    /// <param name="predictions">[members, samples, classes] predictions on the corrupted images, with their labels</param>
+    public static ShiftEntry Measure(string corruption, int severity, Predictions predictions, int bins = CalibrationError.DefaultBins) =>
+        new(corruption, severity, QualityReport.Measure(predictions, bins), DiversitySummary.Measure(predictions));
+}
 
 /// <summary>
 /// Predictive quality under dataset shift: the clean test set and every corruption × severity
@@ -15,7 +22,9 @@ public sealed record ShiftEntry(string Corruption, int Severity, QualityReport Q
 /// <param name="Clean">metrics on the uncorrupted images</param>
 /// <param name="Entries">one per corruption and severity, corruption-major</param>
 /// <param name="Source">where the corrupted images came from: <see cref="Synthetic"/>, or a published benchmark and its folder</param>
-public sealed record ShiftReport(QualityReport Clean, IReadOnlyList<ShiftEntry> Entries, string Source = ShiftReport.Synthetic)
+/// <param name="CleanDiversity">the members' diversity and the ensemble's gain on the same images uncorrupted (null: not measured)</param>
+public sealed record ShiftReport(QualityReport Clean, IReadOnlyList<ShiftEntry> Entries, string Source = ShiftReport.Synthetic,
+    DiversitySummary? CleanDiversity = null)
 {
     /// <summary>The <see cref="Source"/> of reports measured on the kit's own corruptions.</summary>
     public const string Synthetic = "the kit's synthetic corruptions (Metrics/Corruptions.cs)";
@@ -36,7 +45,7 @@ public sealed record ShiftReport(QualityReport Clean, IReadOnlyList<ShiftEntry> 
     {
         var names = (corruptions ?? Corruptions.Names).ToArray();
         var levels = (severities ?? Enumerable.Range(1, Corruptions.Severities)).ToArray();
-        var clean = QualityReport.Measure(predict(images), bins);
+        var cleanPredictions = predict(images);
         var entries = new List<ShiftEntry>();
         foreach (var name in names)
         {
@@ -44,10 +53,10 @@ public sealed record ShiftReport(QualityReport Clean, IReadOnlyList<ShiftEntry> 
             foreach (int severity in levels)
             {
                 using var corrupted = Corruptions.Apply(name, severity, images, seed + 1000L * index + severity);
-                entries.Add(new ShiftEntry(name, severity, QualityReport.Measure(predict(corrupted), bins)));
+                entries.Add(ShiftEntry.Measure(name, severity, predict(corrupted), bins));
             }
         }
-        return new ShiftReport(clean, entries);
+        return new ShiftReport(QualityReport.Measure(cleanPredictions, bins), entries, Synthetic, DiversitySummary.Measure(cleanPredictions));
     }
 
     /// <summary>Mean of a metric over all corruptions at <paramref name="severity"/> (or over everything when null).</summary>
@@ -59,9 +68,17 @@ public sealed record ShiftReport(QualityReport Clean, IReadOnlyList<ShiftEntry> 
         return chosen.Average(e => metric(e.Quality));
     }
 
+    /// <summary>The diversity averaged over every corruption at <paramref name="severity"/> (or over everything when null); null when no entry has one.</summary>
+    public DiversitySummary? MeanDiversity(int? severity = null)
+    {
+        var chosen = Entries.Where(e => (severity is null || e.Severity == severity) && e.Diversity is not null).Select(e => e.Diversity!).ToArray();
+        return chosen.Length == 0 ? null : DiversitySummary.Mean(chosen);
+    }
+
     /// <summary>
     /// Scalars under "shift.{corruption}.{severity}.{metric}", "shift.mean.{severity}.{metric}" and
-    /// "shift.mean.{metric}" for metric in accuracy, nll, brier, ece.
+    /// "shift.mean.{metric}" for metric in accuracy, nll, brier, ece; where diversity was measured, its means
+    /// (<see cref="DiversitySummary.AddTo"/>) under "shift.clean.", "shift.mean.{severity}." and "shift.mean.".
     /// </summary>
     public void AddTo(IDictionary<string, double> into)
     {
@@ -76,5 +93,9 @@ public sealed record ShiftReport(QualityReport Clean, IReadOnlyList<ShiftEntry> 
         if (Entries.Count > 0)
             foreach (var (key, get) in metrics)
                 into[$"shift.mean.{key}"] = Mean(get);
+        CleanDiversity?.AddTo(into, "shift.clean.");
+        foreach (int severity in Entries.Select(e => e.Severity).Distinct())
+            MeanDiversity(severity)?.AddTo(into, $"shift.mean.{severity}.");
+        MeanDiversity()?.AddTo(into, "shift.mean.");
     }
 }

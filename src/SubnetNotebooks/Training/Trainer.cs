@@ -210,6 +210,11 @@ public static class Trainer
             return probs.dim() == 3 ? probs.mean([0]) : probs;
         }, concatDim: 0, keepTrainMode);
 
+    /// <summary>Logits of <paramref name="model"/> (one output per sample) over every sample, in order, on the CPU.</summary>
+    /// <returns>float32 [N, classes]</returns>
+    public static Tensor PredictLogits(nn.Module<Tensor, Tensor> model, BatchIterator data, Device device, bool keepTrainMode = false) =>
+        PredictBatches(model, data, device, x => model.call(x), concatDim: 0, keepTrainMode);
+
     /// <summary>
     /// Runs <paramref name="predict"/> on every evaluation batch of <paramref name="data"/> with gradients off and the
     /// model in eval mode (unless <paramref name="keepTrainMode"/>), and concatenates its CPU outputs along <paramref name="concatDim"/>.

@@ -49,6 +49,23 @@ public class ExperimentChartsTests
     static double[] Y(JsonElement trace) => trace.GetProperty("y").EnumerateArray().Select(e => e.GetDouble()).ToArray();
 
     [Fact]
+    public void RiskCoverageDrawsEveryMethodsCurve()
+    {
+        // B's ensemble: sample 1 right at confidence 1.0, sample 0 wrong (class 1) at 0.75. Accepting one sample (coverage up to
+        // 0.5) risks 0, both 1/2; AURC = (0 + 1/2) / 2 = 1/4. A's ensemble is right on both: risk 0 everywhere.
+        var traces = Figure.Traces(ExperimentCharts.RiskCoverage([A(), B()]));
+        Assert.Equal(2, traces.Length);
+        Assert.StartsWith("deep (AURC", traces[0].GetProperty("name").GetString());
+        Assert.StartsWith("subnet (AURC", traces[1].GetProperty("name").GetString());
+        Assert.All(Y(traces[0]), y => Assert.Equal(0, y));
+        double[] risk = Y(traces[1]);
+        Assert.Equal(100, risk.Length);
+        Assert.All(risk.Take(50), y => Assert.Equal(0, y));
+        Assert.All(risk.Skip(50), y => Assert.Equal(0.5, y));
+        Assert.Equal(0.25, B().Report.Test.Selective.Aurc, 12);
+    }
+
+    [Fact]
     public void QualityDrawsEachMetricInItsOwnPanelAndYAxis()
     {
         var chart = ExperimentCharts.Quality([A(), B()]);

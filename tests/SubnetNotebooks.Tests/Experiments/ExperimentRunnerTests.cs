@@ -42,6 +42,7 @@ public class ExperimentRunnerTests : IDisposable
         foreach (var method in config.Methods)
         {
             Assert.True(File.Exists(Path.Combine(folder, "predictions", $"{method}.npy")), method);
+            Assert.True(File.Exists(Path.Combine(folder, "predictions", $"{method}.logits.npy")), method);
             Assert.True(File.Exists(Path.Combine(folder, "reports", $"{method}.json")), method);
             Assert.True(File.Exists(Path.Combine(folder, "reports", $"{method}.shift.json")), method);
         }
@@ -61,7 +62,9 @@ public class ExperimentRunnerTests : IDisposable
             var row = metrics.RootElement.GetProperty(method);
             foreach (var key in new[] { "accuracy", "nll", "ece", "brier", "mce", "ace", "classwise_ece", "ts.nll", "ts.ece", "member.mean_accuracy",
                          "diversity.disagreement", "diversity.kl", "cost.parameters", "cost.flops_per_example", "cost.train_seconds",
-                         "cost.peak_memory_bytes", "shift.gaussian_noise.5.accuracy", "shift.mean.3.nll" })
+                         "cost.peak_memory_bytes", "shift.gaussian_noise.5.accuracy", "shift.mean.3.nll",
+                         "aurc", "augrc", "risk_at_80_coverage", "coverage_at_5_risk", "ts.aurc", "ts.augrc", "shift.clean.diversity.disagreement",
+                         "shift.mean.3.diversity.disagreement", "shift.mean.diversity.kl" })
                 Assert.True(row.TryGetProperty(key, out _), $"{method}.{key}");
         }
         var subnetRow = metrics.RootElement.GetProperty("subnet");
