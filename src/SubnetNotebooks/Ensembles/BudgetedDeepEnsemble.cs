@@ -46,6 +46,7 @@ public sealed class BudgetedDeepEnsemble(ModelRecipe recipe, TrainingOptions ref
             : throw new InvalidOperationException($"{Name}: call Fit first.");
 
     public Tensor PredictMembers(BatchIterator data, Device device) => _inner.PredictMembers(data, device);
+    public Tensor PredictMemberLogits(BatchIterator data, Device device) => _inner.PredictMemberLogits(data, device);
     public long Parameters => _inner.Parameters;
     public long FlopsPerExample => _inner.FlopsPerExample;
     public double? TrainingFlops => _inner.TrainingFlops;

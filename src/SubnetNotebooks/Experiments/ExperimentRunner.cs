@@ -125,6 +125,9 @@ public static class ExperimentRunner
     /// The members' predictions over <paramref name="data"/> with their logits: one pass for the logits, whose softmax
     /// over classes gives the probabilities (an ensemble that gives no logits: its probabilities alone).
     /// </summary>
+    /// <param name="ensemble">the trained ensemble</param>
+    /// <param name="data">the evaluation batches</param>
+    /// <param name="device">where the ensemble runs</param>
     /// <param name="labels">[N] labels of the predictions (null: those of <paramref name="data"/>)</param>
     public static Predictions Predict(IEnsemble ensemble, BatchIterator data, Device device, Tensor? labels = null)
     {

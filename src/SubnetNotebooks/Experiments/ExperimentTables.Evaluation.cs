@@ -7,7 +7,13 @@ public sealed record SelectiveRow(string Method, int Members, double Aurc, doubl
     double TsAurc, double TsAugrc, double TsRiskAt80Coverage, double TsCoverageAt5Risk);
 
 /// <summary>The members' diversity and the ensemble's gain over its mean member on one set of inputs.</summary>
+/// <param name="Method">the method</param>
 /// <param name="Condition">"test", "clean" (the shift evaluation's images uncorrupted), "severity S" (mean over corruptions) or "OOD"</param>
+/// <param name="Disagreement">mean pairwise disagreement of the members' predicted classes</param>
+/// <param name="Kl">mean pairwise KL divergence of the members' probabilities</param>
+/// <param name="ErrorCorrelation">mean pairwise correlation of the members' errors (NaN without labels, on OOD inputs)</param>
+/// <param name="AccuracyGain">the ensemble's accuracy over its mean member's (NaN without labels)</param>
+/// <param name="NllGain">the mean member's NLL over the ensemble's (NaN without labels)</param>
 public sealed record DiversityRow(string Method, string Condition, double Disagreement, double Kl, double ErrorCorrelation, double AccuracyGain, double NllGain);
 
 public static partial class ExperimentTables

@@ -10,7 +10,10 @@ namespace SubnetNotebooks.Metrics;
 public sealed record ShiftEntry(string Corruption, int Severity, QualityReport Quality, DiversitySummary? Diversity = null)
 {
     /// <summary>Measures the ensemble's predictions on one corruption at one severity.</summary>
+    /// <param name="corruption">the corruption's name</param>
+    /// <param name="severity">1 to 5</param>
     /// <param name="predictions">[members, samples, classes] predictions on the corrupted images, with their labels</param>
+    /// <param name="bins">calibration bins</param>
     public static ShiftEntry Measure(string corruption, int severity, Predictions predictions, int bins = CalibrationError.DefaultBins) =>
         new(corruption, severity, QualityReport.Measure(predictions, bins), DiversitySummary.Measure(predictions));
 }

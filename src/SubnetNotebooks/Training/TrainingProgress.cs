@@ -13,6 +13,16 @@ namespace SubnetNotebooks.Training;
 public sealed record BatchProgress(string Run, int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy, double LearningRate, double ImagesPerSecond);
 
 /// <summary>Reported after every epoch: training loss/accuracy (running means) and validation figures when a validation set is given.</summary>
+/// <param name="Run">which model is training, e.g. "deep/2"</param>
+/// <param name="Epoch">the epoch just finished, from 1</param>
+/// <param name="Epochs">the run's epochs</param>
+/// <param name="TrainLoss">mean training loss over the epoch's examples</param>
+/// <param name="TrainAccuracy">training accuracy over the epoch's examples</param>
+/// <param name="ValidationLoss">loss on the validation batches, when evaluated</param>
+/// <param name="ValidationAccuracy">accuracy on the validation batches, when evaluated</param>
+/// <param name="LearningRate">the epoch's learning rate</param>
+/// <param name="Seconds">wall time of the epoch's steps</param>
+/// <param name="ImagesPerSecond">examples trained per second</param>
 /// <param name="Examples">labelled examples the epoch's steps trained on, counted per step (fused members: every member's; 0 in
 /// histories written before the count was kept, see <see cref="TrainingCost.Examples"/>)</param>
 public sealed record EpochProgress(string Run, int Epoch, int Epochs, double TrainLoss, double TrainAccuracy,
