@@ -92,7 +92,16 @@ public sealed record ExecutionChoice(SubnetworkExecution Used, IReadOnlyDictiona
             foreach (var (x, y) in batches) { x.Dispose(); y.Dispose(); }
             Generator.Default.set_state(rng);
         }
-        return new(seconds.MinBy(kv => kv.Value).Key, seconds);
+        return Fastest(seconds);
+    }
+
+    /// <summary>The choice of the candidate with the fewest step seconds (the first listed on a tie).</summary>
+    /// <param name="stepSeconds">candidate -> median seconds of one training step of all M members; at least one</param>
+    public static ExecutionChoice Fastest(IReadOnlyDictionary<SubnetworkExecution, double> stepSeconds)
+    {
+        if (stepSeconds.Count == 0)
+            throw new ArgumentException("No execution was timed, so none can be chosen; time at least one of Fused, FusedUnfold and Compact.", nameof(stepSeconds));
+        return new(stepSeconds.MinBy(kv => kv.Value).Key, stepSeconds);
     }
 
     static double TimeFused(IReadOnlyList<PrunableModel> members, (Tensor X, Tensor Y)[] batches, TrainingOptions options, SubnetworkExecution candidate,

@@ -28,6 +28,8 @@ public sealed class SubnetworkPartition
         foreach (var (name, owners) in unitOwners.Concat(weightOwners))
             if (owners.Any(o => o < 0 || o >= members))
                 throw new ArgumentException($"Owners of '{name}' must lie in [0, {members}); found {owners.First(o => o < 0 || o >= members)}.");
+        RequireEveryMemberIn(unitOwners, members, "unit", "units");
+        RequireEveryMemberIn(weightOwners, members, "weight", "weights");
         _masks = Enumerable.Range(0, members).Select(Build).ToArray();
     }
 
@@ -66,6 +68,21 @@ public sealed class SubnetworkPartition
 
     /// <summary>[M] units of <paramref name="group"/> each member keeps.</summary>
     public int[] UnitCounts(string group) => _masks.Select(m => m.KeptUnits(group)).ToArray();
+
+    /// <summary>Fails, naming the layer and the fix, when a member owns nothing of a group (a layer with no unit cuts the subnetwork in two).</summary>
+    static void RequireEveryMemberIn(IReadOnlyDictionary<string, int[]> owners, int members, string item, string items)
+    {
+        foreach (var (name, owner) in owners)
+        {
+            var owned = new bool[members];
+            foreach (var o in owner) owned[o] = true;
+            var empty = Array.IndexOf(owned, false);
+            if (empty >= 0)
+                throw new ArgumentException(
+                    $"Subnetwork {empty + 1} of {members} keeps no {item} of layer '{name}' ({owner.Length} {items}): every subnetwork needs at least one " +
+                    $"{item} in every layer. Use fewer members (at most {owner.Length}, --members) or a layer at least {members} wide (--set widths=...).");
+        }
+    }
 
     MaskSet Build(int member)
     {

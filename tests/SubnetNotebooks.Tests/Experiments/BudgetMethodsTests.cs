@@ -66,21 +66,26 @@ public class BudgetMethodsTests : IDisposable
         double Metric(string method, string key) => metrics.RootElement.GetProperty(method).GetProperty(key).GetDouble();
         int parent = (int)Metric("subnet-budget", "budget.parent_epochs"), members = (int)Metric("subnet-budget", "budget.member_epochs");
         Assert.True(parent >= 1 && members >= 1, $"split {parent} + {members}");
-        // The budget is MC dropout's measured training time, and the ratio is the two measured training times.
-        double mcSeconds = Metric("mcdropout", "cost.train_seconds"), budgetSeconds = Metric("subnet-budget", "cost.train_seconds");
+        // The budget is MC dropout's measured training time.
+        double mcSeconds = Metric("mcdropout", "cost.train_seconds");
         Assert.Equal(1.0, Metric("subnet-budget", "budget.measured_mcdropout"));
         Assert.Equal(mcSeconds, Metric("subnet-budget", "budget.target_seconds"), 9);
-        Assert.Equal(budgetSeconds / mcSeconds, Metric("subnet-budget", "budget.cost_ratio"), 9);
         // The split is what trained: the parent's and the fused members' histories have those many epochs.
         var runs = outcome.Methods.Single(m => m.Method == "subnet-budget").TrainingRuns;
         Assert.Equal(parent, runs.Single(r => r.History[0].Run == "subnet-budget/parent").History.Count);
         Assert.Equal(members, runs.Single(r => r.History[0].Run == "subnet-budget/fused").History.Count);
         Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "subnet-budget", "budget.json")));
-        // S is what the trained parent left of the budget, in measured first member epochs.
+        // What the row exists for: the split spends MC dropout's budget T. The parent's epochs cost what they measured, and
+        // each member epoch what the first one measured (me), so the spend P-cost + S me is T to within the rounding of S
+        // to whole epochs, me / 2, except that at least one member epoch is trained (S = 1 may spend more). Only the
+        // recorded epoch figures enter, so the bound holds however loaded the machine was.
         double parentSeconds = runs.Single(r => r.History[0].Run == "subnet-budget/parent").History.Sum(h => h.Seconds);
         double memberEpoch = runs.Single(r => r.History[0].Run == "subnet-budget/fused").History[0].Seconds;
         Assert.Equal(1.0, Metric("subnet-budget", "budget.measured_members"));
-        Assert.Equal(Math.Max(1, Math.Round((mcSeconds - parentSeconds) / memberEpoch, MidpointRounding.AwayFromZero)), members);
+        double spent = parentSeconds + members * memberEpoch;
+        Assert.True(spent >= mcSeconds - memberEpoch / 2 - 1e-9, $"spent {spent:F3} s of a {mcSeconds:F3} s budget (member epoch {memberEpoch:F3} s)");
+        if (members > 1)
+            Assert.True(spent <= mcSeconds + memberEpoch / 2 + 1e-9, $"spent {spent:F3} s of a {mcSeconds:F3} s budget (member epoch {memberEpoch:F3} s)");
         Assert.Equal(0.0, Metric("deep-budget", "budget.currency_flops"));
         Assert.Equal(Metric("deep-budget", "cost.train_seconds") / mcSeconds, Metric("deep-budget", "budget.cost_ratio"), 9);
 

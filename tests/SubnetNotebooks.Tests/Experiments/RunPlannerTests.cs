@@ -95,8 +95,12 @@ public class RunPlannerTests
         Assert.Equal(2 * single, plan.Methods.Single(m => m.Method == "deep").Parameters);
         var deep = plan.Methods.Single(m => m.Method == "deep");
         Assert.Equal(2 * plan.Methods.Single(m => m.Method == "single").FlopsPerExample, deep.FlopsPerExample);
-        // Two disjoint subnetworks share only the image input and the class outputs: fewer parameters than one parent.
-        Assert.InRange(plan.Methods.Single(m => m.Method == "subnet").Parameters, 1, single - 1);
+        // Two disjoint subnetworks of the [4, 4, 8, 8] parent: each a ResNet-18 at half the widths, [2, 2, 4, 4], with the
+        // image input and its own 10 class outputs: stem 58, stage 1 160, stage 2 168, stage 3 552, stage 4 632, head 50,
+        // 1,620 each, 3,240 for both (the parent has 6,022).
+        Assert.Equal(6_022, single);
+        Assert.Equal(1_620, ResNet18Parameters([2, 2, 4, 4], 3, 10));
+        Assert.Equal(2 * 1_620, plan.Methods.Single(m => m.Method == "subnet").Parameters);
     }
 
     [Fact]

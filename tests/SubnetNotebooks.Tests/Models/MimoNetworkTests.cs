@@ -50,19 +50,41 @@ public class MimoNetworkTests
         Assert.Equal(new long[] { 6, 4 }, logits.shape);
     }
 
+    /// <summary>Zeroes every weight, so head m outputs the logits bias(m, c) for class c whatever the input.</summary>
+    static void ConstantHeads(MimoNetwork network, Func<int, int, double> bias)
+    {
+        using var _ = no_grad();
+        foreach (var p in network.parameters()) p.zero_();
+        var head = network.Body.MaskedLayers.Last(l => l.IsWeightLayer).Bias!;
+        for (int m = 0; m < 3; m++)
+            for (int c = 0; c < 4; c++) head[m * 4 + c].fill_(bias(m, c));
+    }
+
     [Fact]
     public void BatchRepetitionShowsEveryExampleToEveryHeadThatManyTimes()
     {
         using var network = Build(0, 2);
+        // Constant heads whose logits differ by class: head m gives class c the logit (m + 1) c / 2, so the cross-entropy of
+        // a row is log Z_m - (m + 1) y / 2 and depends on which example (label y) the row holds.
+        ConstantHeads(network, (m, c) => (m + 1) * c / 2.0);
         manual_seed(3);
         using var x = randn(5, 1, 3, 3);
-        using var y = randint(0, 4, [5]);
+        var labels = new long[] { 0, 3, 1, 3, 2 };
+        using var y = tensor(labels);
         var (loss, logits) = network.TrainingLoss(x, y, 0);
-        Assert.True(float.IsFinite(loss.item<float>()));
-        // The aligned logits average log-probabilities over 3 heads x 2 repetitions: each row is a log-probability mix,
-        // so its exponentials sum to at most 1 (Jensen) and more than 0.
-        var sums = logits.exp().sum(1).data<float>().ToArray();
-        Assert.All(sums, s => Assert.InRange(s, 1e-6f, 1.0001f));
+        // With batch repetition R = 2 every head sees 10 rows, each example exactly twice, so each head's mean
+        // cross-entropy over its rows equals its mean over the 5 examples: the loss is the sum over heads of
+        // log Z_m - (m + 1) x mean(y) / 2, mean(y) = 9 / 5. Any example seen more often than another moves it.
+        double expected = 0;
+        for (int m = 0; m < 3; m++)
+        {
+            double logZ = Math.Log(Enumerable.Range(0, 4).Sum(c => Math.Exp((m + 1) * c / 2.0)));
+            expected += logZ - (m + 1) * labels.Average() / 2;
+        }
+        Assert.Equal(expected, loss.item<float>(), 4);
+        Assert.Equal(new long[] { 5, 4 }, logits.shape);
+        loss.Dispose();
+        logits.Dispose();
     }
 
     [Theory]
@@ -73,12 +95,7 @@ public class MimoNetworkTests
         using var network = Build(inputRepetition, batchRepetition);
         // Constant heads: all weights 0, head m's bias gives its logits [m, 0, 0, 0], so its log-probabilities are
         // l_m = (m - log(e^m + 3), -log(e^m + 3), ...) for every row, whatever the input.
-        using (no_grad())
-        {
-            foreach (var p in network.parameters()) p.zero_();
-            var bias = network.Body.MaskedLayers.Last(l => l.IsWeightLayer).Bias!;
-            for (int m = 0; m < 3; m++) bias[m * 4].fill_(m);
-        }
+        ConstantHeads(network, (m, c) => c == 0 ? m : 0);
         manual_seed(2);
         using var x = randn(6, 1, 3, 3);
         using var y = randint(0, 4, [6]);

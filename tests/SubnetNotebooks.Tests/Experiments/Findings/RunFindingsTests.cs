@@ -46,6 +46,19 @@ public class RunFindingsTests
     }
 
     [Fact]
+    public void AnUndefinedMetricFailsLoudlyNamingTheClaim()
+    {
+        // A NaN disagreement (say, from a run with no test images) must not print "no — NaN vs 0.0500".
+        var e = Assert.Throws<ArgumentException>(() => RunFindings.McDropoutGap(Run(double.NaN, 0.0500, 0.2900, 0.2800)));
+        Assert.Contains("\"MC dropout's passes disagree less than the deep ensemble's members\" has no measured value (NaN)", e.Message);
+        var reference = Assert.Throws<ArgumentException>(() => Finding.Lower("A claim", 0.1, double.NaN));
+        Assert.Contains("\"A claim\" has no reference value (NaN)", reference.Message);
+        Assert.Throws<ArgumentException>(() => new Finding("A claim", double.NaN, 1, false));
+        // Infinite values are numbers a verdict can rest on.
+        Assert.True(Finding.Lower("A claim", 0.1, double.PositiveInfinity).Holds);
+    }
+
+    [Fact]
     public void EveryEnsembleIsComparedWithItsMeanMember()
     {
         var findings = RunFindings.McDropoutGap(Run(0.0300, 0.0500, 0.3100, 0.2800));
@@ -120,6 +133,6 @@ public class RunFindingsTests
     {
         Assert.Equal("rises: yes — 0.50 vs 0.40", Finding.Compare("rises", 0.5, 0.4, higher: true, "F2").Sentence);
         Assert.Equal("falls: no — 0.50 vs 0.40", Finding.Compare("falls", 0.5, 0.4, higher: false, "F2").Sentence);
-        Assert.False(Finding.Lower("NaN", double.NaN, 1).Holds);
+        Assert.Throws<ArgumentException>(() => Finding.Lower("NaN", double.NaN, 1)); // a NaN is no verdict either way
     }
 }
