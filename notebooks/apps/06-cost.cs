@@ -90,6 +90,19 @@ page.Prose("""
 page.Cell(8);
 page.Show(ExperimentCharts.QualityVersus(session.Outcome.Methods, "flops_per_example", "accuracy"));
 page.Prose("""
+    ## Training cost in two currencies
+
+    Seconds say what a run took on this machine at its load; training FLOPs (forward + backward: 3 x the forward FLOPs
+    of the network as executed, for every example of every step) are the same on every machine. The equal-budget rows
+    (`subnet-budget`, `deep-budget`) spend MC dropout's training cost in the currency the config names,
+    `budgetCurrency`: `flops` (the default) or `seconds` (MC dropout's measured time). The table gives every counted
+    method's cost in both, over MC dropout's in this run; `budget` names the currency of the equal-budget rows.
+    """);
+
+page.Cell(9);
+Console.WriteLine($"budgetCurrency of this run: {config.BudgetCurrency}");
+page.Show(ExperimentTables.TrainingCost(session.Outcome.Methods).ToTabularDataResource());
+page.Prose("""
     ## Try it: count the parameters by hand
 
     A subnetwork of an MLP is itself an MLP whose hidden layers are 1/M as wide: it reads every pixel and predicts every
@@ -98,14 +111,14 @@ page.Prose("""
     parameters the kit measured.
     """);
 
-page.Cell(9);
+page.Cell(10);
 if (config.Model != "mlp") Console.WriteLine($"This count is the MLP's; the profile's model is {config.Model}, so the check below will say no.");
 int[] tryWidths = config.Widths.Select(w => w / config.Members).ToArray();
 int[] layers = [session.Data.Info.Channels * session.Data.Info.ImageSize * session.Data.Info.ImageSize, .. tryWidths, session.Data.Info.Classes];
 long byHand = config.Members * layers.Zip(layers.Skip(1)).Sum(l => (long)l.First * l.Second + l.Second);
 page.Show($"{config.Members} MLPs {string.Join("-", layers)}: {byHand:N0} parameters");
 
-page.Cell(10);
+page.Cell(11);
 // The check: the count by hand against the subnetwork ensemble's measured parameters.
 double measuredParameters = session.Outcome.Table().Get("subnet", "cost.parameters") ?? double.NaN;
 page.Show(new Finding("The subnetwork ensemble has the parameters of M MLPs 1/M as wide (measured vs by hand)", measuredParameters, byHand,
@@ -118,10 +131,10 @@ page.Prose("""
     above, so another profile, seed or setting can turn one: that is what measuring means.
     """);
 
-page.Cell(11);
+page.Cell(12);
 foreach (var finding in RunFindings.Cost(session.Outcome.Table())) Console.WriteLine(finding);
 
-page.Cell(12);
+page.Cell(13);
 Console.WriteLine($"report: {Path.GetFullPath(session.WriteReport())}");
 session.Dispose();
 
