@@ -41,6 +41,9 @@ public class PagesInABrowserTests(SmokeRun run, ITestOutputHelper output) : ICla
 
         await using var page = await chromium.OpenAsync(Path.Combine(run.Folder, "report.html"), 1400, 900);
         await PageCharts.InspectAsync(page, TimeSpan.FromSeconds(60));
+        // What a reader sees first, and the reliability grid alone (the README shows both, from docs/).
+        File.WriteAllBytes(Path.Combine(SmokeRun.Screenshots, "report-first-screen.png"), await page.ScreenshotAsync());
+        File.WriteAllBytes(Path.Combine(SmokeRun.Screenshots, "report-reliability-grid.png"), await page.ScreenshotElementAsync("[data-figure=\"reliability\"]"));
         var layout = await page.EvaluateAsync("""
             (() => {
               const top = e => e.getBoundingClientRect().top + window.scrollY;
