@@ -31,14 +31,16 @@ public static class ChartLayout
     /// <param name="panelTitles">[panels] the title of each panel.</param>
     /// <param name="columns">Panels per row (at most the number of panels).</param>
     /// <param name="rowHeight">Height of one row of panels in pixels.</param>
-    public static GenericChart Grid(string title, IReadOnlyList<GenericChart> panels, IReadOnlyList<string> panelTitles, int columns = 2, int rowHeight = 300)
+    /// <param name="xGap">Space between columns as a fraction of a panel's width (room for the y ticks and title of the next).</param>
+    public static GenericChart Grid(string title, IReadOnlyList<GenericChart> panels, IReadOnlyList<string> panelTitles, int columns = 2, int rowHeight = 300,
+        double xGap = 0.12)
     {
         RequireNonEmpty(nameof(Grid), "panels", panels.Count);
         RequireSameLength(nameof(Grid), "panels", panels.Count, "panelTitles", panelTitles.Count);
         columns = Math.Clamp(columns, 1, panels.Count);
         int rows = (panels.Count + columns - 1) / columns;
         var grid = Plotly.NET.CSharp.Chart.Grid(panels, rows, columns, SubPlotTitles: panelTitles.ToArray(),
-            Pattern: StyleParam.LayoutGridPattern.Independent, YGap: rows > 1 ? 0.45 : 0.2, XGap: 0.12);
+            Pattern: StyleParam.LayoutGridPattern.Independent, YGap: rows > 1 ? 0.45 : 0.2, XGap: xGap);
         return Plotly.NET.Chart.withTitle(title, null).Invoke(grid).WithSize(Width, Math.Max(Height, rowHeight * rows + 140));
     }
 

@@ -48,11 +48,10 @@ public static class MethodBars
         Validate(methods, metrics, values, errors);
         var order = Order(methods);
         var panels = Enumerable.Range(0, metrics.Count).Select(k => Bars(methods, metrics[k], values, errors, k, legend: false, dots: true, order)
-            // The panel's title names the metric; a y title as well would stand on the panel to its left. The x range leaves room
-            // for the first and last labels.
-            .WithYAxisStyle<double, double, string>(MinMax: PaddedRange(methods, values, errors, k))
+            // The x range leaves room for the first and last labels.
+            .WithYAxisStyle<double, double, string>(TitleText: metrics[k], MinMax: PaddedRange(methods, values, errors, k))
             .WithXAxisStyle<double, double, string>(MinMax: Tuple.Create(-0.6, methods.Count - 0.4))).ToArray();
-        return ChartLayout.Grid(title, panels, metrics, columns: Math.Min(4, metrics.Count), rowHeight: 360);
+        return ChartLayout.Grid(title, panels, metrics, columns: Math.Min(4, metrics.Count), rowHeight: 360, xGap: 0.3);
     }
 
     /// <summary>Row indices of <paramref name="methods"/> in the kit's method order.</summary>
