@@ -89,14 +89,13 @@ page.Prose("""
     """);
 
 page.Cell(6);
-foreach (var m in session.Outcome.Methods) display(ExperimentCharts.Reliability(m));
+page.Show(ExperimentCharts.ReliabilityGrid(session.Outcome.Methods));
 page.Prose("""
     After temperature scaling:
     """);
 
 page.Cell(7);
-foreach (var m in session.Outcome.Methods.Where(m => m.Report.Temperature is not null))
-    display(ExperimentCharts.Reliability(m.Report.Temperature!.Test, $"Reliability after temperature scaling: {m.Method} (T = {m.Report.Temperature.Temperature:F2})"));
+page.Show(ExperimentCharts.ReliabilityGrid(session.Outcome.Methods, afterTemperatureScaling: true));
 page.Prose("""
     ## Quality against ensemble size
 

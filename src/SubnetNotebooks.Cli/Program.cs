@@ -39,6 +39,9 @@ app.Configure(config =>
     config.AddCommand<ExportWeightsCommand>("export-weights")
         .WithDescription("Export every trained single, MC dropout, deep-ensemble and subnetwork member of a run folder as PyTorch state dicts with a manifest.")
         .WithExample("export-weights", "runs/cpu-fashion-mnist-m4-seed0", "--out", "weights/fm");
+    config.AddCommand<FiguresCommand>("figures")
+        .WithDescription("Write every chart of a run folder (or seed summary folder) as a publication figure (fixed size, no toolbar) into RUN_DIR/figures/, rendered offline by headless Chromium.")
+        .WithExample("figures", "runs/smoke", "--format", "svg");
     config.AddCommand<ExportCommand>("export").WithDescription("Write each notebook as a .NET 10 file-based app (notebooks/apps/NN-name.cs) that writes an offline HTML page.");
     config.AddCommand<RunCommand>("run").WithDescription("Execute notebooks headlessly (in-process C# kernel) and write the executed .ipynb files with their outputs.");
 });

@@ -81,7 +81,8 @@ public sealed class NotebookPage : IDisposable
         var html = $"""
             <!DOCTYPE html>
             <html><head><meta charset="utf-8"><title>{WebUtility.HtmlEncode(Title)}</title>
-            <style>body{"{"}font-family:sans-serif;max-width:1100px;margin:2em auto{"}"} .cell{"{"}border-left:3px solid #ddd;padding-left:1em;margin:1em 0{"}"} .cell-number{"{"}color:gray;font-family:monospace{"}"} pre{"{"}white-space:pre-wrap{"}"}</style>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <style>body{"{"}font-family:system-ui,sans-serif;margin:1.5em 2.5em{"}"} .prose{"{"}max-width:75em{"}"} .cell{"{"}border-left:3px solid #ddd;padding-left:1em;margin:1em 0{"}"} .cell-number{"{"}color:gray;font-family:monospace{"}"} pre{"{"}white-space:pre-wrap{"}"}</style>
             {PlotlyJs.ScriptElement()}
             </head><body>
             {_body}

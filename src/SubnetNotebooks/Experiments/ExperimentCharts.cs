@@ -31,6 +31,68 @@ public static partial class ExperimentCharts
         ReliabilityDiagram.Create(quality.Reliability.Select(b => b.MeanConfidence).ToArray(), quality.Reliability.Select(b => b.Accuracy).ToArray(),
             quality.Reliability.Select(b => (long)b.Count).ToArray(), title);
 
+    /// <summary>
+    /// The reliability diagrams of every method as one grid of small multiples on shared axes, the ECE in each panel's title;
+    /// after temperature scaling (methods without it left out) when <paramref name="afterTemperatureScaling"/>.
+    /// </summary>
+    /// <param name="methods">evaluated methods</param>
+    /// <param name="afterTemperatureScaling">true: the calibration after temperature scaling fitted on the validation split</param>
+    public static GenericChart ReliabilityGrid(IReadOnlyList<MethodOutcome> methods, bool afterTemperatureScaling = false)
+    {
+        var panels = methods.Select(m => (m.Method, Quality: afterTemperatureScaling ? m.Report.Temperature?.Test : m.Report.Test))
+            .Where(p => p.Quality is not null).Select(p => new ReliabilityPanel(p.Method, p.Quality!.Reliability.Select(b => b.MeanConfidence).ToArray(),
+                p.Quality.Reliability.Select(b => b.Accuracy).ToArray(), p.Quality.Reliability.Select(b => (long)b.Count).ToArray(), p.Quality.Ece)).ToArray();
+        if (panels.Length == 0) throw new ArgumentException("No method has a temperature-scaled report: give the config a validation split (validationSamples > 0).");
+        return ReliabilityDiagram.Grid(afterTemperatureScaling ? "Reliability after temperature scaling" : "Reliability: accuracy against confidence", panels);
+    }
+
+    /// <summary>The pairwise disagreement matrices of every method with more than one member, in one row on one colour scale, diagonals blank.</summary>
+    /// <param name="methods">evaluated methods (those with one member are left out)</param>
+    public static GenericChart DisagreementRow(IReadOnlyList<MethodOutcome> methods)
+    {
+        var panels = methods.Where(m => m.Members > 1)
+            .Select(m => new PairwiseMatrix(m.Method, MemberLabels(m.Members), ToMatrix(m.Report.Diversity.Disagreement))).ToArray();
+        if (panels.Length == 0) throw new ArgumentException("No method has more than one member, so no pair of members can disagree.");
+        return Heatmaps.PairwiseRow("Pairwise disagreement of the members (share of test images predicted differently)", panels);
+    }
+
+    /// <summary>The ROC curve of OOD detection by predictive entropy, every method with an OOD report in one chart (AUROC in the legend).</summary>
+    /// <param name="methods">evaluated methods</param>
+    public static GenericChart OodRoc(IReadOnlyList<MethodOutcome> methods)
+    {
+        var curves = methods.Where(m => m.Report.OutOfDistribution?.EntropyRoc is not null).Select(m =>
+        {
+            var ood = m.Report.OutOfDistribution!;
+            var auroc = ood.Scores.FirstOrDefault(s => s.Score == "entropy")?.Auroc ?? double.NaN;
+            return new LineSeries($"{m.Method} (AUROC {ChartLayout.Format(auroc)})", ood.EntropyRoc!.FalsePositiveRate, ood.EntropyRoc.TruePositiveRate);
+        }).ToArray();
+        if (curves.Length == 0) throw new ArgumentException("No method has an OOD ROC curve: set oodDataset (e.g. mnist) in the config.");
+        return RocCurves.Create("OOD detection by predictive entropy: ROC curves", curves);
+    }
+
+    /// <summary>
+    /// Training loss and validation NLL per epoch of every training run of every method (parents and members), one panel
+    /// each; a run has its method's colour.
+    /// </summary>
+    /// <param name="methods">evaluated methods, with their training runs</param>
+    public static GenericChart TrainingHistory(IReadOnlyList<MethodOutcome> methods)
+    {
+        var runs = methods.SelectMany(m => m.TrainingRuns.Where(r => r.History.Count > 0).Select(r => (m.Method, Run: r))).ToArray();
+        if (runs.Length == 0) throw new ArgumentException("No training run has an epoch recorded: every method was loaded without its history.");
+        LineSeries Series((string Method, TrainingResult Run) r, Func<EpochProgress, double?> value)
+        {
+            var points = r.Run.History.Where(h => value(h) is { } v && double.IsFinite(v)).ToArray();
+            string name = r.Run.History[0].Run.StartsWith(r.Method, StringComparison.Ordinal) ? r.Run.History[0].Run : $"{r.Method}/{r.Run.History[0].Run}";
+            return new LineSeries(name, points.Select(h => (double)h.Epoch).ToArray(), points.Select(h => value(h)!.Value).ToArray());
+        }
+        var panels = new[]
+        {
+            new MetricPanel("training loss", runs.Select(r => Series(r, h => h.TrainLoss)).ToArray()),
+            new MetricPanel("validation NLL", runs.Select(r => Series(r, h => h.ValidationLoss)).Where(s => s.X.Count > 0).ToArray()),
+        }.Where(p => p.Series.Count > 0).ToArray();
+        return MetricLines.Panels("Training curves of every run (parents and members)", "epoch", panels);
+    }
+
     /// <summary>Training loss per epoch of every training run of one method (parent and members).</summary>
     public static GenericChart TrainingLoss(string method, IReadOnlyList<TrainingResult> runs) =>
         TrainingCurves.Create("training loss", runs.Where(r => r.History.Count > 0)
@@ -41,9 +103,14 @@ public static partial class ExperimentCharts
         Heatmaps.Pairwise($"Pairwise disagreement: {method.Method}", Enumerable.Range(1, method.Members).Select(i => $"member {i}").ToArray(),
             ToMatrix(method.Report.Diversity.Disagreement));
 
-    /// <summary>Ensemble NLL against stored parameters, one point per method.</summary>
+    /// <summary>
+    /// Ensemble NLL against stored parameters, one point per method, titled with the paper's comparison: the subnetwork
+    /// ensemble near the deep ensemble's NLL at about one M-th of its parameters, and below MC dropout's.
+    /// </summary>
+    /// <param name="methods">evaluated methods</param>
     public static GenericChart QualityVersusCost(IReadOnlyList<MethodOutcome> methods) =>
-        TradeoffScatter.Create("NLL against parameters", "parameters", "test NLL",
+        TradeoffScatter.Create("Cost against quality. The paper: subnet reaches deep's NLL at ~1/M of its parameters, and beats mcdropout",
+            "parameters (all members)", "test NLL (lower is better)",
             methods.Select(m => new LabelledPoint(m.Method, m.Parameters, m.Report.Test.Nll)).ToArray());
 
     /// <summary>Mean member accuracy against mean pairwise disagreement, one point per method: the paper's two diagnoses.</summary>

@@ -16,7 +16,7 @@ static class EvaluationSections
             "Samples ranked by the ensemble's maximum probability. AURC: mean error rate of the accepted over coverage; AUGRC: mean " +
             "fraction of samples accepted and wrong over coverage (Traub et al. 2024); lower is better. Tied confidences count as " +
             "the mean over their orders. TS: after temperature scaling fitted on the validation split.");
-        report.Chart(ExperimentCharts.RiskCoverage(methods));
+        report.Chart(ExperimentCharts.RiskCoverage(methods), "risk-coverage");
     }
 
     /// <summary>AUROC, AUPR and FPR at 95 % TPR of every OOD score (probability- and logit-based), when an OOD set was given.</summary>
@@ -29,13 +29,14 @@ static class EvaluationSections
             rows.Select(r => (IReadOnlyList<string>)[r.Method, r.Score, f(r.Auroc, "F4"), f(r.Aupr, "F4"), f(r.FprAt95Tpr, "F4")]),
             "OOD samples are positive; every score is oriented so that higher means more likely OOD: 1 − max probability, entropy, " +
             "mutual information, −max logit and energy −log Σ exp(logit), the logits averaged over members.");
-        report.Chart(ExperimentCharts.OodAuroc(methods));
+        if (methods.Any(m => m.Report.OutOfDistribution?.EntropyRoc is not null)) report.Chart(ExperimentCharts.OodRoc(methods), "ood-roc");
+        report.Chart(ExperimentCharts.OodAuroc(methods), "ood-auroc");
     }
 
     /// <summary>Diversity and the ensemble's gain on clean against corrupted images, and on the test set against the OOD set.</summary>
     public static void DiversityUnderShift(ReportWriter report, IReadOnlyList<MethodOutcome> methods)
     {
-        if (methods.Any(m => m.Shift?.CleanDiversity is not null)) report.Chart(ExperimentCharts.DiversityUnderShift(methods));
-        if (methods.Any(m => m.Report.OutOfDistribution?.Diversity is not null)) report.Chart(ExperimentCharts.DiversityOnOod(methods));
+        if (methods.Any(m => m.Shift?.CleanDiversity is not null)) report.Chart(ExperimentCharts.DiversityUnderShift(methods), "diversity-under-shift");
+        if (methods.Any(m => m.Report.OutOfDistribution?.Diversity is not null)) report.Chart(ExperimentCharts.DiversityOnOod(methods), "diversity-on-ood");
     }
 }

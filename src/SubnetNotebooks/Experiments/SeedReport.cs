@@ -44,9 +44,9 @@ public static class SeedReport
         if (budget.Count > 0)
             report.Table(first.Concat(SeedSummaryTable.BudgetColumns.Select(c => c.Header)).ToArray(),
                 SeedSummaryTable.Rows(summary, SeedSummaryTable.BudgetColumns, budget), "Equal-budget split: the training cost matches MC dropout's.");
-        report.Chart(Quality(summary));
+        report.Chart(Quality(summary), "quality");
         report.Heading("Cost");
-        report.Chart(TrainingSeconds(summary));
+        report.Chart(TrainingSeconds(summary), "training-seconds");
         report.Save(path);
     }
 }

@@ -32,6 +32,38 @@ public static class OutOfDistributionDetection
     }
 
     /// <summary>
+    /// The ROC curve: (false-positive rate, true-positive rate) at every distinct threshold from high to low, starting at
+    /// (0, 0) and ending at (1, 1); thinned to at most <paramref name="maxPoints"/> points (the ends kept) for drawing.
+    /// </summary>
+    /// <param name="inDistribution">[n_in] scores of in-distribution samples (negatives)</param>
+    /// <param name="outOfDistribution">[n_ood] scores of OOD samples (positives)</param>
+    /// <param name="maxPoints">the most points returned (at least 2)</param>
+    public static RocCurve Roc(ReadOnlySpan<double> inDistribution, ReadOnlySpan<double> outOfDistribution, int maxPoints = 201)
+    {
+        var (scores, positive) = Combine(inDistribution, outOfDistribution);
+        int n = scores.Length;
+        int[] order = Enumerable.Range(0, n).OrderByDescending(i => scores[i]).ToArray();
+        double p = outOfDistribution.Length, q = inDistribution.Length;
+        var fpr = new List<double> { 0 };
+        var tpr = new List<double> { 0 };
+        int truePositives = 0, falsePositives = 0;
+        for (int start = 0; start < n;)
+        {
+            int end = start;
+            while (end < n && scores[order[end]] == scores[order[start]]) end++;
+            for (int k = start; k < end; k++)
+                if (positive[order[k]]) truePositives++; else falsePositives++;
+            fpr.Add(q == 0 ? 0 : falsePositives / q);
+            tpr.Add(p == 0 ? 0 : truePositives / p);
+            start = end;
+        }
+        maxPoints = Math.Max(2, maxPoints);
+        if (fpr.Count <= maxPoints) return new RocCurve(fpr.ToArray(), tpr.ToArray());
+        var keep = Enumerable.Range(0, maxPoints).Select(k => (int)Math.Round(k * (fpr.Count - 1) / (double)(maxPoints - 1))).Distinct().ToArray();
+        return new RocCurve(keep.Select(k => fpr[k]).ToArray(), keep.Select(k => tpr[k]).ToArray());
+    }
+
+    /// <summary>
     /// Area under the precision-recall curve as average precision, Σ_k (R_k − R_{k−1})·P_k over
     /// distinct thresholds from high to low (as scikit-learn's average_precision_score).
     /// </summary>
@@ -100,3 +132,8 @@ public static class OutOfDistributionDetection
         return (scores, positive);
     }
 }
+
+/// <summary>A ROC curve as points from (0, 0) to (1, 1).</summary>
+/// <param name="FalsePositiveRate">[points] fraction of in-distribution samples flagged, rising</param>
+/// <param name="TruePositiveRate">[points] fraction of OOD samples flagged, rising</param>
+public sealed record RocCurve(IReadOnlyList<double> FalsePositiveRate, IReadOnlyList<double> TruePositiveRate);

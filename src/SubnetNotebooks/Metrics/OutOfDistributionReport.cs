@@ -13,7 +13,8 @@ public sealed record OutOfDistributionScore(string Score, double Auroc, double A
 /// </summary>
 /// <param name="Scores">one entry per score: <see cref="UncertaintyScores.Names"/>, then <see cref="LogitScores.Names"/> when both sets carry logits</param>
 /// <param name="Diversity">disagreement and KL of the members on the OOD set (null: not measured)</param>
-public sealed record OutOfDistributionReport(IReadOnlyList<OutOfDistributionScore> Scores, DiversitySummary? Diversity = null)
+/// <param name="EntropyRoc">the ROC curve of the predictive entropy, the score the findings compare (null: not measured)</param>
+public sealed record OutOfDistributionReport(IReadOnlyList<OutOfDistributionScore> Scores, DiversitySummary? Diversity = null, RocCurve? EntropyRoc = null)
 {
     /// <summary>Scores the in-distribution test set against the OOD set with every uncertainty score (the logit scores too when both carry logits).</summary>
     /// <param name="inDistribution">[members, n_in, classes] predictions on the test set</param>
@@ -25,7 +26,8 @@ public sealed record OutOfDistributionReport(IReadOnlyList<OutOfDistributionScor
         var scores = UncertaintyScores.Names.Select(name => Separate(name, UncertaintyScores.ByName(name, inDistribution), UncertaintyScores.ByName(name, outOfDistribution)));
         if (inDistribution.HasLogits && outOfDistribution.HasLogits)
             scores = scores.Concat(LogitScores.Names.Select(name => Separate(name, LogitScores.ByName(name, inDistribution), LogitScores.ByName(name, outOfDistribution))));
-        return new OutOfDistributionReport(scores.ToArray(), DiversitySummary.MeasureUnlabelled(outOfDistribution));
+        var roc = OutOfDistributionDetection.Roc(UncertaintyScores.ByName("entropy", inDistribution), UncertaintyScores.ByName("entropy", outOfDistribution));
+        return new OutOfDistributionReport(scores.ToArray(), DiversitySummary.MeasureUnlabelled(outOfDistribution), roc);
     }
 
     static OutOfDistributionScore Separate(string name, double[] inDistribution, double[] outOfDistribution) =>

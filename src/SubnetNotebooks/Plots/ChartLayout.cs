@@ -22,21 +22,52 @@ public static class ChartLayout
     }
 
     /// <summary>
-    /// Small multiples: the panels side by side (two per row), each keeping its own axes and axis titles, with
-    /// <paramref name="panelTitles"/> above them, the chart title on top, the legend below and a height that grows with the rows.
+    /// Small multiples: the panels side by side (<paramref name="columns"/> per row), each keeping its own axes and axis titles,
+    /// with <paramref name="panelTitles"/> above them, the chart title on top, the legend to the right of the plots (never on an
+    /// axis title) and a height that grows with the rows.
     /// </summary>
     /// <param name="title">Chart title.</param>
     /// <param name="panels">One chart per panel, axis titles already set.</param>
     /// <param name="panelTitles">[panels] the title of each panel.</param>
-    public static GenericChart Grid(string title, IReadOnlyList<GenericChart> panels, IReadOnlyList<string> panelTitles)
+    /// <param name="columns">Panels per row (at most the number of panels).</param>
+    /// <param name="rowHeight">Height of one row of panels in pixels.</param>
+    /// <param name="xGap">Space between columns as a fraction of a panel's width (room for the y ticks and title of the next).</param>
+    public static GenericChart Grid(string title, IReadOnlyList<GenericChart> panels, IReadOnlyList<string> panelTitles, int columns = 2, int rowHeight = 300,
+        double xGap = 0.12)
     {
         RequireNonEmpty(nameof(Grid), "panels", panels.Count);
         RequireSameLength(nameof(Grid), "panels", panels.Count, "panelTitles", panelTitles.Count);
-        int columns = Math.Min(2, panels.Count), rows = (panels.Count + columns - 1) / columns;
+        columns = Math.Clamp(columns, 1, panels.Count);
+        int rows = (panels.Count + columns - 1) / columns;
         var grid = Plotly.NET.CSharp.Chart.Grid(panels, rows, columns, SubPlotTitles: panelTitles.ToArray(),
-            Pattern: StyleParam.LayoutGridPattern.Independent, YGap: 0.45);
-        return Plotly.NET.Chart.withTitle(title, null).Invoke(grid).WithSize(Width, Math.Max(Height, 300 * rows + 120))
-            .WithLegendStyle(Orientation: StyleParam.Orientation.Horizontal, X: 0, Y: -0.12, YAnchor: StyleParam.YAnchorPosition.Top);
+            Pattern: StyleParam.LayoutGridPattern.Independent, YGap: rows > 1 ? 0.45 : 0.2, XGap: xGap);
+        return Plotly.NET.Chart.withTitle(title, null).Invoke(grid).WithSize(Width, Math.Max(Height, rowHeight * rows + 140));
+    }
+
+    /// <summary>
+    /// Makes a grid's panels read as one figure on common axes: the y tick labels and y title only on the first panel of each
+    /// row, and, when <paramref name="match"/>, every axis tied to the first panel's (plotly.js <c>matches</c>), so every panel
+    /// shows the same ranges and zooming one zooms all.
+    /// </summary>
+    /// <param name="grid">a chart made by <see cref="Grid"/></param>
+    /// <param name="panels">how many panels it has</param>
+    /// <param name="columns">panels per row, as given to <see cref="Grid"/></param>
+    /// <param name="match">true to tie the ranges of all x axes and of all y axes</param>
+    public static GenericChart ShareAxes(GenericChart grid, int panels, int columns, bool match = true)
+    {
+        var layout = GenericChart.getLayout(grid);
+        for (int k = 2; k <= panels; k++)
+            foreach (var axis in new[] { "x", "y" })
+            {
+                if (layout.TryGetPropertyValue($"{axis}axis{k}") is not { } found || found.Value is not DynamicObj.DynamicObj style) continue;
+                if (match) style.SetProperty("matches", axis);
+                if (axis == "y" && (k - 1) % columns != 0)
+                {
+                    style.SetProperty("showticklabels", false);
+                    style.RemoveProperty("title");
+                }
+            }
+        return grid;
     }
 
     /// <summary>A value as written on a chart: up to four significant decimals, invariant culture (0.9123, 0.0412).</summary>

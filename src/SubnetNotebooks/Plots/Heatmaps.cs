@@ -51,4 +51,56 @@ public static class Heatmaps
             ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true);
         return heatmap.Titled(title, null, null);
     }
+
+    /// <summary>
+    /// Several square matrices between members side by side in one row (e.g. each method's pairwise disagreement), on one
+    /// colour scale from 0 to the largest value off the diagonal, with one colour bar and the diagonal (a member against
+    /// itself) left blank, so the colours are spent on the pairs; each cell's value is written in it.
+    /// </summary>
+    /// <param name="title">Chart title, e.g. "Pairwise disagreement".</param>
+    /// <param name="panels">One matrix per panel: its title (e.g. the method), member labels and [members, members] values.</param>
+    public static GenericChart PairwiseRow(string title, IReadOnlyList<PairwiseMatrix> panels)
+    {
+        const string chart = $"{nameof(Heatmaps)}.{nameof(PairwiseRow)}";
+        ChartLayout.RequireNonEmpty(chart, "panels", panels.Count);
+        var ordered = MethodPalette.Ordered(panels, p => p.Title);
+        double max = 0;
+        foreach (var p in ordered)
+        {
+            ChartLayout.RequireSameLength($"{chart} '{p.Title}'", "labels", p.Labels.Count, "matrix rows", p.Matrix.GetLength(0));
+            ChartLayout.RequireSameLength($"{chart} '{p.Title}'", "labels", p.Labels.Count, "matrix columns", p.Matrix.GetLength(1));
+            for (int r = 0; r < p.Labels.Count; r++)
+                for (int c = 0; c < p.Labels.Count; c++)
+                    if (r != c && double.IsFinite(p.Matrix[r, c])) max = Math.Max(max, p.Matrix[r, c]);
+        }
+        if (max <= 0) max = 1;
+        var charts = ordered.Select((p, i) =>
+        {
+            int n = p.Labels.Count;
+            var heatmap = Chart.Heatmap<double, string, string, string>(
+                zData: Enumerable.Range(0, n).Select(r => Enumerable.Range(0, n).Select(c => 0.0).ToArray()).ToArray(),
+                X: p.Labels.ToArray(), Y: p.Labels.ToArray(), ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true, ShowScale: i == ordered.Count - 1);
+            foreach (var trace in GenericChart.getTraces(heatmap))
+            {
+                // The diagonal is null: plotly.js leaves such a cell blank (and writes no text in it).
+                trace.SetProperty("z", Enumerable.Range(0, n).Select(r => Enumerable.Range(0, n)
+                    .Select(c => r == c || !double.IsFinite(p.Matrix[r, c]) ? (double?)null : p.Matrix[r, c]).ToArray()).ToArray());
+                trace.SetProperty("zmin", 0.0);
+                trace.SetProperty("zmax", max);
+                trace.SetProperty("text", Enumerable.Range(0, n).Select(r => Enumerable.Range(0, n)
+                    .Select(c => r == c || !double.IsFinite(p.Matrix[r, c]) ? "" : ChartLayout.Format(p.Matrix[r, c])).ToArray()).ToArray());
+                trace.SetProperty("texttemplate", "%{text}");
+                trace.SetProperty("hoverongaps", false);
+            }
+            return heatmap;
+        }).ToArray();
+        var grid = ChartLayout.Grid(title, charts, ordered.Select(p => p.Title).ToArray(), columns: ordered.Count, rowHeight: 360);
+        return ChartLayout.ShareAxes(grid, charts.Length, ordered.Count, match: false);
+    }
 }
+
+/// <summary>One square matrix between members for <see cref="Heatmaps.PairwiseRow"/>.</summary>
+/// <param name="Title">panel title, e.g. the method</param>
+/// <param name="Labels">[members] member names for both axes</param>
+/// <param name="Matrix">[members, members] value for (row member, column member); the diagonal is not drawn</param>
+public sealed record PairwiseMatrix(string Title, IReadOnlyList<string> Labels, double[,] Matrix);

@@ -29,12 +29,14 @@ public static class MethodBars
     {
         Validate(methods, metrics, values, errors);
         var traces = Enumerable.Range(0, metrics.Count).Select(k => Bars(methods, metrics[k], values, errors, k, legend: true, dots: false));
+        // One bar colour per metric; the methods stand on the x axis in the kit's order.
         return Chart.Combine(traces).Titled(title, "Method", yTitle);
     }
 
     /// <summary>
-    /// Small multiples: one panel per metric, each with its own y axis fitted to that metric's values (so a difference
-    /// of 0.01 is visible), the methods along every x axis as dots with their values written beside them.
+    /// Small multiples: one panel per metric, side by side over the page's width, each with its own y axis fitted to that
+    /// metric's values (so a difference of 0.01 is visible), the methods along every x axis in the kit's order as dots in their
+    /// colours, with the values written above them inside the plot.
     /// </summary>
     /// <param name="title">Chart title.</param>
     /// <param name="methods">[methods] bar labels of every panel.</param>
@@ -44,9 +46,32 @@ public static class MethodBars
     public static GenericChart Panels(string title, IReadOnlyList<string> methods, IReadOnlyList<string> metrics, double[,] values, double[,]? errors = null)
     {
         Validate(methods, metrics, values, errors);
-        var panels = Enumerable.Range(0, metrics.Count).Select(k => Bars(methods, metrics[k], values, errors, k, legend: false, dots: true)
-            .WithYAxisStyle<double, double, string>(TitleText: metrics[k])).ToArray();
-        return ChartLayout.Grid(title, panels, metrics);
+        var order = Order(methods);
+        var panels = Enumerable.Range(0, metrics.Count).Select(k => Bars(methods, metrics[k], values, errors, k, legend: false, dots: true, order)
+            // The x range leaves room for the first and last labels.
+            .WithYAxisStyle<double, double, string>(TitleText: metrics[k], MinMax: PaddedRange(methods, values, errors, k))
+            .WithXAxisStyle<double, double, string>(MinMax: Tuple.Create(-0.6, methods.Count - 0.4))).ToArray();
+        return ChartLayout.Grid(title, panels, metrics, columns: Math.Min(4, metrics.Count), rowHeight: 360, xGap: 0.3);
+    }
+
+    /// <summary>Row indices of <paramref name="methods"/> in the kit's method order.</summary>
+    static int[] Order(IReadOnlyList<string> methods) =>
+        MethodPalette.Ordered(Enumerable.Range(0, methods.Count), i => methods[i]).ToArray();
+
+    /// <summary>The y range of metric <paramref name="k"/>: its values (and error bars) with room above for the labels.</summary>
+    static Tuple<double, double> PaddedRange(IReadOnlyList<string> methods, double[,] values, double[,]? errors, int k)
+    {
+        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+        for (int m = 0; m < methods.Count; m++)
+        {
+            double v = values[m, k], e = errors is not null && double.IsFinite(errors[m, k]) ? errors[m, k] : 0;
+            if (!double.IsFinite(v)) continue;
+            lo = Math.Min(lo, v - e);
+            hi = Math.Max(hi, v + e);
+        }
+        if (!double.IsFinite(lo)) return Tuple.Create(0.0, 1.0);
+        double span = hi - lo > 0 ? hi - lo : Math.Max(Math.Abs(hi), 1e-3) * 0.1;
+        return Tuple.Create(lo - 0.15 * span, hi + 0.35 * span);
     }
 
     static void Validate(IReadOnlyList<string> methods, IReadOnlyList<string> metrics, double[,] values, double[,]? errors)
@@ -63,15 +88,24 @@ public static class MethodBars
     }
 
     /// <summary>Metric <paramref name="k"/> over the methods as bars (from zero), or as labelled dots (axis fitted to the values), with error bars when given.</summary>
-    static GenericChart Bars(IReadOnlyList<string> methods, string metric, double[,] values, double[,]? errors, int k, bool legend, bool dots)
+    static GenericChart Bars(IReadOnlyList<string> methods, string metric, double[,] values, double[,]? errors, int k, bool legend, bool dots, int[]? order = null)
     {
-        var y = Enumerable.Range(0, methods.Count).Select(m => values[m, k]).ToArray();
-        var bars = dots
-            ? Chart.Scatter<string, double, string>(x: methods.ToArray(), y: y, mode: StyleParam.Mode.Markers_Text, Name: metric, ShowLegend: legend,
-                MultiText: y.Select(ChartLayout.Format).ToArray(), TextPosition: StyleParam.TextPosition.MiddleRight)
-            : Chart.Column<double, string, string>(values: y, Keys: methods.ToArray(), Name: metric, ShowLegend: legend);
+        order ??= Order(methods);
+        var names = order.Select(m => methods[m]).ToArray();
+        var y = order.Select(m => values[m, k]).ToArray();
+        GenericChart bars;
+        if (dots)
+        {
+            var colours = MethodPalette.Assign(names).Select(Color.fromString).ToArray();
+            var marker = new Plotly.NET.TraceObjects.Marker();
+            marker.SetProperty("size", 12);
+            bars = Chart.Scatter<string, double, string>(x: names, y: y, mode: StyleParam.Mode.Markers_Text, Name: metric, ShowLegend: legend,
+                MultiText: y.Select(ChartLayout.Format).ToArray(), TextPosition: StyleParam.TextPosition.TopCenter, Marker: marker,
+                MarkerColor: Color.fromColors(colours));
+        }
+        else bars = Chart.Column<double, string, string>(values: y, Keys: names, Name: metric, ShowLegend: legend);
         if (errors is null) return bars;
-        var lengths = Enumerable.Range(0, methods.Count).Select(m => double.IsFinite(errors[m, k]) ? errors[m, k] : 0).ToArray();
+        var lengths = order.Select(m => double.IsFinite(errors[m, k]) ? errors[m, k] : 0).ToArray();
         // F# optional arguments: null is None.
         return Plotly.NET.Chart.withYErrorStyle<double, double>(FSharpOption<bool>.Some(true), FSharpOption<StyleParam.ErrorType>.Some(StyleParam.ErrorType.Data),
             FSharpOption<bool>.Some(true), FSharpOption<IEnumerable<double>>.Some(lengths), null, null, null, null, null, null, null, null, null).Invoke(bars);

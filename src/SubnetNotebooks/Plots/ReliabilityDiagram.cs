@@ -39,4 +39,43 @@ public static class ReliabilityDiagram
             .WithXAxisStyle<double, double, string>(TitleText: "Confidence", MinMax: Tuple.Create(0.0, 1.0))
             .WithYAxisStyle<double, double, string>(TitleText: "Accuracy", MinMax: Tuple.Create(0.0, 1.0));
     }
+
+    /// <summary>
+    /// The reliability diagrams of several methods as one grid of small multiples (up to four a row) on shared axes, both
+    /// [0, 1], each panel in its method's colour with its ECE in the title, so the methods compare at a glance.
+    /// </summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="panels">One panel per method, in any order (drawn in the kit's method order).</param>
+    public static GenericChart Grid(string title, IReadOnlyList<ReliabilityPanel> panels)
+    {
+        ChartLayout.RequireNonEmpty($"{nameof(ReliabilityDiagram)}.{nameof(Grid)}", "panels", panels.Count);
+        var ordered = MethodPalette.Ordered(panels, p => p.Name);
+        var colours = MethodPalette.Assign(ordered.Select(p => p.Name).ToArray());
+        var charts = ordered.Select((p, i) =>
+        {
+            ChartLayout.RequireSameLength($"{nameof(ReliabilityDiagram)} panel '{p.Name}'", "BinConfidence", p.BinConfidence.Count, "BinAccuracy", p.BinAccuracy.Count);
+            ChartLayout.RequireSameLength($"{nameof(ReliabilityDiagram)} panel '{p.Name}'", "BinConfidence", p.BinConfidence.Count, "BinCount", p.BinCount.Count);
+            var used = Enumerable.Range(0, p.BinCount.Count).Where(b => p.BinCount[b] > 0).ToArray();
+            var bars = Chart.Column<double, double, string>(values: used.Select(b => p.BinAccuracy[b]), Keys: used.Select(b => p.BinConfidence[b]).ToArray(),
+                Name: p.Name, ShowLegend: false, Width: 0.9 / Math.Max(1, p.BinConfidence.Count), MarkerColor: Color.fromString(colours[i]));
+            // The count of each bin on hover only: written on the bars it is too small to read.
+            foreach (var trace in GenericChart.getTraces(bars)) trace.SetProperty("hovertext", used.Select(b => $"n={p.BinCount[b]}").ToArray());
+            var diagonal = Chart.Line<double, double, string>(new[] { 0.0, 1.0 }, new[] { 0.0, 1.0 }, Name: "perfect calibration", ShowLegend: i == 0,
+                LineDash: StyleParam.DrawingStyle.Dash, LineColor: Color.fromString("gray")).WithTraceInfo(LegendGroup: "perfect calibration");
+            return Chart.Combine(new[] { bars, diagonal })
+                .WithXAxisStyle<double, double, string>(TitleText: "confidence", MinMax: Tuple.Create(0.0, 1.0))
+                .WithYAxisStyle<double, double, string>(TitleText: "accuracy", MinMax: Tuple.Create(0.0, 1.0));
+        }).ToArray();
+        int columns = Math.Min(4, ordered.Count);
+        var grid = ChartLayout.Grid(title, charts, ordered.Select(p => $"{p.Name} · ECE {ChartLayout.Format(p.Ece)}").ToArray(), columns, rowHeight: 340);
+        return ChartLayout.ShareAxes(grid, charts.Length, columns);
+    }
 }
+
+/// <summary>One method's binned calibration for <see cref="ReliabilityDiagram.Grid"/>.</summary>
+/// <param name="Name">the method (its colour and place come from <see cref="MethodPalette"/>)</param>
+/// <param name="BinConfidence">[bins] mean confidence per bin</param>
+/// <param name="BinAccuracy">[bins] accuracy per bin</param>
+/// <param name="BinCount">[bins] predictions per bin (empty bins are left out)</param>
+/// <param name="Ece">the expected calibration error, written in the panel's title</param>
+public sealed record ReliabilityPanel(string Name, IReadOnlyList<double> BinConfidence, IReadOnlyList<double> BinAccuracy, IReadOnlyList<long> BinCount, double Ece);

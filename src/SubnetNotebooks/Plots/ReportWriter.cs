@@ -77,21 +77,48 @@ public sealed class ReportWriter
         return this;
     }
 
-    /// <summary>Adds a chart; returns the id of the div that holds it.</summary>
-    public string Chart(GenericChart chart)
+    /// <summary>Adds a chart over the page's width; returns the id of the div that holds it.</summary>
+    /// <param name="chart">the chart</param>
+    /// <param name="figure">the file name (without extension) <c>subnet figures</c> writes it to; by default figure-N, N its place on the page</param>
+    public string Chart(GenericChart chart, string? figure = null)
     {
         string id = $"chart-{++_charts}";
-        _body.Append("<figure>").Append(ChartHtml.Fragment(chart, id)).Append("</figure>\n");
+        _body.Append("<figure>").Append(ChartHtml.Fragment(chart, id, figure ?? $"figure-{_charts}")).Append("</figure>\n");
         return id;
+    }
+
+    /// <summary>
+    /// Adds the verdicts of a run, one row a claim: the claim, the number the run measured, the number it is compared with,
+    /// and a computed yes or no, drawn as a badge.
+    /// </summary>
+    /// <param name="verdicts">(claim, measured, reference, holds) per claim, the numbers already formatted</param>
+    /// <param name="caption">Optional caption above the table.</param>
+    public ReportWriter Verdicts(IEnumerable<(string Claim, string Measured, string Reference, bool Holds)> verdicts, string? caption = null)
+    {
+        _body.Append("<table class=\"verdicts\">");
+        if (caption is not null) _body.Append("<caption>").Append(WebUtility.HtmlEncode(caption)).Append("</caption>");
+        _body.Append("<thead><tr><th>claim</th><th>this run</th><th>compared with</th><th>holds?</th></tr></thead><tbody>");
+        foreach (var (claim, measured, reference, holds) in verdicts)
+            _body.Append("<tr><td>").Append(WebUtility.HtmlEncode(claim)).Append("</td><td class=\"num\">").Append(WebUtility.HtmlEncode(measured))
+                .Append("</td><td class=\"num\">").Append(WebUtility.HtmlEncode(reference)).Append("</td><td><span class=\"verdict ")
+                .Append(holds ? "yes\">yes" : "no\">no").Append("</span></td></tr>");
+        _body.Append("</tbody></table>\n");
+        return this;
     }
 
     /// <summary>The whole page as HTML, with plotly.js inlined once in the head.</summary>
     public string ToHtml() =>
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" +
         $"<title>{WebUtility.HtmlEncode(_title)}</title>\n" +
-        "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}" +
-        "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .7em;text-align:left}" +
-        "th{background:#f3f3f3}caption{font-weight:bold;text-align:left;padding:.3em 0}figure{margin:1em 0}" +
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" +
+        "<style>body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:1.5em 2.5em;color:#1d1d1f;line-height:1.45}" +
+        "h1{font-size:1.7em;margin:.2em 0 .3em}h2{font-size:1.3em;margin:1.6em 0 .4em;padding-top:.6em;border-top:1px solid #e3e3e3}" +
+        "p,ul{max-width:75em}table{border-collapse:collapse;margin:.8em 0;font-size:.95em}" +
+        "th,td{border-bottom:1px solid #e3e3e3;padding:.35em .8em;text-align:left}th{background:#f6f6f6;font-weight:600}" +
+        "td.num{font-variant-numeric:tabular-nums;text-align:right;white-space:nowrap}" +
+        "caption{font-weight:600;text-align:left;padding:.3em 0;caption-side:top}figure{margin:.6em 0 1.4em;width:100%}" +
+        ".verdict{display:inline-block;min-width:2.6em;text-align:center;border-radius:.8em;padding:.05em .6em;font-weight:600;color:#fff}" +
+        ".verdict.yes{background:#1a7f37}.verdict.no{background:#c0392b}table.verdicts td:first-child{max-width:60em}" +
         "code{background:#f3f3f3;padding:0 .2em}</style>\n" +
         PlotlyJs.ScriptElement() + "\n</head>\n<body>\n" + _body + "</body>\n</html>\n";
 

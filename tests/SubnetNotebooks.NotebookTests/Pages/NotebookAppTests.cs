@@ -42,7 +42,10 @@ public class NotebookAppTests
     }
 
     /// <summary>Runs notebooks/apps/<paramref name="name"/>.cs in the smoke profile and returns its page's HTML.</summary>
-    static async Task<string> RunApp(string name)
+    internal static async Task<string> RunApp(string name) => File.ReadAllText(await RunAppPage(name));
+
+    /// <summary>Runs notebooks/apps/<paramref name="name"/>.cs in the smoke profile and returns the path of its page.</summary>
+    internal static async Task<string> RunAppPage(string name)
     {
         var runs = Repository.NewTempFolder("app-runs");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -56,7 +59,7 @@ public class NotebookAppTests
         Assert.True(process.ExitCode == 0, $"dotnet run notebooks/apps/{name}.cs exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
         var page = Path.Combine(runs, $"{name}.html");
         Assert.True(File.Exists(page), $"no page at {page}:\n{await stdout}");
-        return File.ReadAllText(page);
+        return page;
     }
 
     /// <summary>The text of the notebook's first Markdown heading, read from the .ipynb.</summary>
