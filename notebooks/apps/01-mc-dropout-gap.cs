@@ -77,7 +77,7 @@ page.Prose("""
     """);
 
 page.Cell(4);
-page.Show(mcDropout.Outcome.Report.Member.Accuracy.Select((a, i) => new { Member = i + 1, Accuracy = a, Nll = mcDropout.Outcome.Report.Member.Nll[i] }).ToTabularDataResource());
+page.Show(mcDropout.Outcome.Report.Member.Accuracy.Select((a, i) => new { Member = i + 1, Accuracy = a, Nll = mcDropout.Outcome.Report.Member.Nll[i] }).ToTable());
 page.Prose("""
     ## Deep ensemble: M independently trained networks
 
@@ -100,7 +100,7 @@ page.Cell(6);
 page.Show(ExperimentCharts.MemberAccuracy(session.Outcome.Methods));
 
 page.Cell(7);
-page.Show(ExperimentTables.Members(session.Outcome.Methods).ToTabularDataResource());
+page.Show(ExperimentTables.Members(session.Outcome.Methods).ToTable());
 page.Prose("""
     ## Diagnosis 2: diversity
 

@@ -84,7 +84,7 @@ page.Prose("""
 page.Cell(5);
 var partition = subnet.Split(session.Context());
 foreach (var chart in ExperimentCharts.Masks(partition)) display(chart);
-page.Show(partition.UnitOwners.Select(g => new { Layer = g.Key, Units = g.Value.Length, PerMember = string.Join(" / ", partition.UnitCounts(g.Key)) }).ToTabularDataResource());
+page.Show(partition.UnitOwners.Select(g => new { Layer = g.Key, Units = g.Value.Length, PerMember = string.Join(" / ", partition.UnitCounts(g.Key)) }).ToTable());
 page.Prose("""
     ## Disjointness
 
@@ -107,7 +107,7 @@ page.Prose("""
     """);
 
 page.Cell(8);
-page.Show(ExperimentTables.Subnetworks(partition, subnet.Parent).ToTabularDataResource());
+page.Show(ExperimentTables.Subnetworks(partition, subnet.Parent).ToTable());
 
 page.Cell(9);
 page.Show(ExperimentCharts.SubnetworkParameters(partition, subnet.Parent));

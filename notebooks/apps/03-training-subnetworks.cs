@@ -71,7 +71,7 @@ page.Prose("""
 page.Cell(4);
 var progress4 = NotebookProgress.Show("Training the subnetworks, one after another");
 subnet.FitMembers(session.Context(progress4));
-page.Show(subnet.MemberModels.Select((m, k) => new { Member = k + 1, Parameters = m.ActiveParameters(), FinalTrainingLoss = subnet.TrainingRuns[k + 1].History[^1].TrainLoss }).ToTabularDataResource());
+page.Show(subnet.MemberModels.Select((m, k) => new { Member = k + 1, Parameters = m.ActiveParameters(), FinalTrainingLoss = subnet.TrainingRuns[k + 1].History[^1].TrainLoss }).ToTable());
 
 page.Cell(5);
 page.Show(ExperimentCharts.TrainingLoss("subnet", subnet.TrainingRuns));
@@ -86,7 +86,7 @@ page.Cell(6);
 var trained = session.Evaluate(subnet);
 page.Show(trained.Outcome.Report.Member.Accuracy.Select((a, k) => new { Member = k + 1, Accuracy = a, Nll = trained.Outcome.Report.Member.Nll[k] })
     .Append(new { Member = 0, Accuracy = trained.Outcome.Report.Test.Accuracy, Nll = trained.Outcome.Report.Test.Nll })
-    .ToTabularDataResource());
+    .ToTable());
 page.Prose("""
     Member 0 above is the ensemble. The curve below is the ensemble of the first k members for k = 1..M. The paper
     expects every added subnetwork to lower the NLL, because members with disjoint masks disagree; the last section says
@@ -110,7 +110,7 @@ page.Prose("""
 page.Cell(9);
 var tryStudy = new AblationStudy(config with { Execution = "fused" }, Path.Combine(runFolder, "try-it"), "subnet", NotebookProgress.Show("Try it: inherit or re-initialise"));
 var tryVariant = tryStudy.Variant("inherit", "false");
-page.Show(ExperimentTables.Ablation([tryStudy.Baseline, tryVariant]).ToTabularDataResource());
+page.Show(ExperimentTables.Ablation([tryStudy.Baseline, tryVariant]).ToTable());
 
 page.Cell(10);
 // The check: did starting from the parent's weights give the lower NLL?

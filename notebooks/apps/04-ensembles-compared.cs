@@ -78,7 +78,7 @@ page.Prose("""
     """);
 
 page.Cell(4);
-page.Show(ExperimentTables.Quality(session.Outcome.Methods).ToTabularDataResource());
+page.Show(ExperimentTables.Quality(session.Outcome.Methods).ToTable());
 
 page.Cell(5);
 page.Show(ExperimentCharts.Quality(session.Outcome.Methods));
@@ -120,7 +120,7 @@ page.Cell(10);
 string tryMethod = "subnet";
 int tryK = Math.Max(1, config.Members / 2);
 var tryCurve = EnsembleSize.QualityBySize(session.Methods.Single(m => m.Outcome.Method == tryMethod).Test);
-page.Show(tryCurve.Select((q, k) => new { Members = k + 1, q.Accuracy, q.Nll, q.Ece }).ToTabularDataResource());
+page.Show(tryCurve.Select((q, k) => new { Members = k + 1, q.Accuracy, q.Nll, q.Ece }).ToTable());
 
 page.Cell(11);
 // The check: is the ensemble of the first tryK members worse (higher NLL) than the whole ensemble?

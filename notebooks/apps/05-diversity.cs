@@ -83,7 +83,7 @@ page.Prose("""
     """);
 
 page.Cell(5);
-page.Show(ExperimentTables.Members(session.Outcome.Methods).ToTabularDataResource());
+page.Show(ExperimentTables.Members(session.Outcome.Methods).ToTable());
 
 page.Cell(6);
 page.Show(ExperimentCharts.MemberQualityVersusDiversity(session.Outcome.Methods));
@@ -112,7 +112,7 @@ page.Show(overlapPoints.Select(p => new { Point = $"overlap t = {p.Overlap}", p.
     .Append(new { Point = "subnet", MeanIoU = 0.0, MemberAccuracy = subnetwork.Outcome.Report.Member.MeanAccuracy,
         Disagreement = subnetwork.Outcome.Report.Diversity.MeanDisagreement, subnetwork.Outcome.Report.Test.Accuracy, subnetwork.Outcome.Report.Test.Nll,
         subnetwork.Outcome.Report.Test.Ece })
-    .ToTabularDataResource());
+    .ToTable());
 page.Prose("""
     The paper predicts that less sharing (lower IoU) buys more disagreement without costing member accuracy, so that the
     ensemble's NLL falls as the overlap shrinks. Each panel has its own y axis; the circles are the overlap ensembles,
@@ -138,7 +138,7 @@ page.Prose("""
 page.Cell(9);
 string[] tryPair = ["mcdropout", "subnet"];
 var tryMembers = tryPair.Select(name => session.Outcome.Methods.Single(m => m.Method == name)).ToArray();
-page.Show(ExperimentTables.Members(tryMembers).ToTabularDataResource());
+page.Show(ExperimentTables.Members(tryMembers).ToTable());
 
 page.Cell(10);
 // The check: the method whose members disagree more, against the other, in mean error correlation.

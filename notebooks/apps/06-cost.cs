@@ -65,7 +65,7 @@ page.Prose("""
     """);
 
 page.Cell(3);
-page.Show(ExperimentTables.Cost(session.Outcome.Methods).ToTabularDataResource());
+page.Show(ExperimentTables.Cost(session.Outcome.Methods).ToTable());
 page.Prose("""
     ## Quality against cost
 
@@ -101,7 +101,7 @@ page.Prose("""
 
 page.Cell(9);
 Console.WriteLine($"budgetCurrency of this run: {config.BudgetCurrency}");
-page.Show(ExperimentTables.TrainingCost(session.Outcome.Methods).ToTabularDataResource());
+page.Show(ExperimentTables.TrainingCost(session.Outcome.Methods).ToTable());
 page.Prose("""
     ## Try it: count the parameters by hand
 

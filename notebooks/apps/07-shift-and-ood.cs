@@ -83,7 +83,7 @@ page.Show(ExperimentCharts.Shift(shift, "ece"));
 page.Cell(7);
 page.Show(shift.SelectMany(s => Enumerable.Range(1, Corruptions.Severities).Select(level => new {
         s.Method, Severity = level, Accuracy = s.Report.Mean(q => q.Accuracy, level), Nll = s.Report.Mean(q => q.Nll, level), Ece = s.Report.Mean(q => q.Ece, level) }))
-    .ToTabularDataResource());
+    .ToTable());
 page.Prose("""
     ## Out-of-distribution detection
 
@@ -93,7 +93,7 @@ page.Prose("""
     """);
 
 page.Cell(8);
-page.Show(ExperimentTables.OutOfDistribution(session.Outcome.Methods).ToTabularDataResource());
+page.Show(ExperimentTables.OutOfDistribution(session.Outcome.Methods).ToTable());
 
 page.Cell(9);
 page.Show(ExperimentCharts.OodAuroc(session.Outcome.Methods));
@@ -109,7 +109,7 @@ page.Prose("""
     """);
 
 page.Cell(10);
-page.Show(ExperimentTables.Selective(session.Outcome.Methods).ToTabularDataResource());
+page.Show(ExperimentTables.Selective(session.Outcome.Methods).ToTable());
 
 page.Cell(11);
 page.Show(ExperimentCharts.RiskCoverage(session.Outcome.Methods));
@@ -129,7 +129,7 @@ page.Prose("""
     """);
 
 page.Cell(13);
-page.Show(ExperimentTables.OutOfDistribution(session.Outcome.Methods).Where(r => LogitScores.Names.Contains(r.Score)).ToTabularDataResource());
+page.Show(ExperimentTables.OutOfDistribution(session.Outcome.Methods).Where(r => LogitScores.Names.Contains(r.Score)).ToTable());
 
 page.Cell(14);
 var logitMethod = methods.Contains("subnet") ? "subnet" : methods[^1];
@@ -167,7 +167,7 @@ page.Prose("""
 
 page.Cell(18);
 string tryScore = "mutual_information";
-page.Show(ExperimentTables.OutOfDistribution(session.Outcome.Methods).Where(r => r.Score == tryScore).ToTabularDataResource());
+page.Show(ExperimentTables.OutOfDistribution(session.Outcome.Methods).Where(r => r.Score == tryScore).ToTable());
 
 page.Cell(19);
 // The check: AUROC of the chosen score, subnetwork ensemble against the single model.

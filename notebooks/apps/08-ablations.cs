@@ -61,7 +61,7 @@ page.Prose("""
 page.Cell(3);
 study.Observer = NotebookProgress.Show("Ablation: M");
 var bySize = study.Sweep("members", new[] { 2, 4, 8 }.Where(m => config.Widths.All(w => w >= m)).Select(m => m.ToString()).ToArray());
-page.Show(ExperimentTables.Ablation(bySize).ToTabularDataResource());
+page.Show(ExperimentTables.Ablation(bySize).ToTable());
 
 page.Cell(4);
 page.Show(ExperimentCharts.Ablation("Ensemble size M", bySize));
@@ -72,7 +72,7 @@ page.Prose("""
 page.Cell(5);
 study.Observer = NotebookProgress.Show("Ablation: pruning criterion");
 var byCriterion = study.Sweep("criterion", "magnitude", "taylor", "random");
-page.Show(ExperimentTables.Ablation(byCriterion).ToTabularDataResource());
+page.Show(ExperimentTables.Ablation(byCriterion).ToTable());
 
 page.Cell(6);
 page.Show(ExperimentCharts.Ablation("Pruning criterion", byCriterion));
@@ -83,7 +83,7 @@ page.Prose("""
 page.Cell(7);
 study.Observer = NotebookProgress.Show("Ablation: partition strategy");
 var byPartition = study.Sweep("partition", "roundrobin", "greedy", "random", "antirandom");
-page.Show(ExperimentTables.Ablation(byPartition).ToTabularDataResource());
+page.Show(ExperimentTables.Ablation(byPartition).ToTable());
 
 page.Cell(8);
 page.Show(ExperimentCharts.Ablation("Partition strategy", byPartition));
@@ -97,7 +97,7 @@ page.Prose("""
 page.Cell(9);
 study.Observer = NotebookProgress.Show("Ablation: granularity");
 var byGranularity = study.Sweep("granularity", "unit", "weight");
-page.Show(ExperimentTables.Ablation(byGranularity).ToTabularDataResource());
+page.Show(ExperimentTables.Ablation(byGranularity).ToTable());
 
 page.Cell(10);
 page.Show(ExperimentCharts.Ablation("Mask granularity", byGranularity));
@@ -111,7 +111,7 @@ page.Prose("""
 page.Cell(11);
 study.Observer = NotebookProgress.Show("Ablation: inherit or re-initialise");
 var byInherit = study.Sweep("inherit", "true", "false");
-page.Show(ExperimentTables.Ablation(byInherit).ToTabularDataResource());
+page.Show(ExperimentTables.Ablation(byInherit).ToTable());
 
 page.Cell(12);
 page.Show(ExperimentCharts.Ablation("Inherit the parent's weights (true) or re-initialise (false)", byInherit));
@@ -122,7 +122,7 @@ page.Prose("""
     """);
 
 page.Cell(13);
-page.Show(ExperimentTables.Ablation(study.Results).ToTabularDataResource());
+page.Show(ExperimentTables.Ablation(study.Results).ToTable());
 page.Prose("""
     ## Try it: a smaller learning rate for the subnetworks
 
@@ -135,7 +135,7 @@ page.Cell(14);
 double trySubnetRate = config.LearningRate / 10;
 study.Observer = NotebookProgress.Show("Try it: subnetwork learning rate");
 var trySlow = study.Variant("subnetLearningRate", trySubnetRate.ToString(System.Globalization.CultureInfo.InvariantCulture));
-page.Show(ExperimentTables.Ablation([baseline, trySlow]).ToTabularDataResource());
+page.Show(ExperimentTables.Ablation([baseline, trySlow]).ToTable());
 
 page.Cell(15);
 // The check: the members' disagreement at the smaller rate against the base variant's.
