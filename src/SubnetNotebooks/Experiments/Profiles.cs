@@ -22,12 +22,12 @@ public static class Profiles
             "Tiny-ImageNet (100k train, 10k val as test, 200 classes) at 64x64, ResNet-18 CIFAR stem, pad-4 crop + flip; an epoch is ~8x a CIFAR " +
             "epoch (2x the images, 4x the pixels), so 100 baseline epochs, parent 80 + subnetworks 80 (= 100 full-model epochs at M = 4); no OOD set. " +
             "It keeps the CIFAR stem: torchvision's ImageNet stem would shrink 64-pixel images to 16x16 before the first stage and 2x2 at the last, " +
-            "and the CIFAR stem at 64 pixels costs ~2.2 GFLOPs an image, about torchvision's at 224.",
+            "and the CIFAR stem at 64 pixels costs ~4.4 GFLOPs an image (2 x multiply-adds), about what torchvision's ResNet-18 costs at 224 (3.6).",
             () => PaperTinyImageNet),
         new("paper-cub200",
             "CUB-200-2011 (5,994 train, 5,794 test, 200 classes), resized to 256, random-resized crop 224 + flip for training, centre crop 224 for " +
             "test, torchvision's ResNet-18 (model=tv-resnet18: ImageNet stem, 7x7 stride-2 convolution + max-pool, ~3.6 GFLOPs an image; the " +
-            "CIFAR stem would cost ~28 GFLOPs and 29 GB of activations a batch); batch 64 at lr 0.05; no OOD set. The paper's setting (fine-grained " +
+            "CIFAR stem would cost ~54 GFLOPs and ~30 GB of activations a batch); batch 64 at lr 0.05; no OOD set. The paper's setting (fine-grained " +
             "CUB-200 is trained from ImageNet weights) implies torchvision's ImageNet-1k ResNet-18 weights: make the file with python3 -c \"import torch, " +
             "torchvision; torch.save(torchvision.models.resnet18(weights='IMAGENET1K_V1').state_dict(), 'resnet18-imagenet.pt')\" and pass " +
             "--set pretrained=resnet18-imagenet.pt --set pretrainedSkip=fc; without it, trained from scratch (accuracy far below fine-tuned results).",
