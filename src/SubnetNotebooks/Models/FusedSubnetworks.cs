@@ -1,3 +1,4 @@
+using SubnetNotebooks.Models.Custom;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -53,8 +54,9 @@ public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
     {
         if (members.Count == 0) return "there are no members";
         var first = members[0];
-        if (first is not (Mlp or SmallCnn or ResNet18 or WideResNet))
-            return $"fused execution supports mlp, smallcnn, resnet18 and wrn members, not {first.Spec.Kind}";
+        if (first is not (Mlp or SmallCnn or ResNet18 or WideResNet or SplitNetwork))
+            return $"fused execution supports mlp, smallcnn, resnet18, wrn and split networks, not {first.Spec.Kind}";
+        if (first is SplitNetwork split && FusedSplitNetwork.WhyNot(split) is { } why) return why;
         foreach (var m in members)
         {
             if (m.GetType() != first.GetType()) return "the members are of different families";
@@ -82,6 +84,7 @@ public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
             SmallCnn cnn => new FusedSmallCnn(cnn, members.Count),
             ResNet18 resnet => new FusedResNet18(resnet, members.Count),
             WideResNet wrn => new FusedWideResNet(wrn, members.Count),
+            SplitNetwork split => new FusedSplitNetwork(split, members.Count),
             _ => throw new InvalidOperationException("unreachable: WhyNotFusable accepted an unsupported family"),
         };
         fused.to(members[0].MaskedLayers[0].Weight.device);

@@ -4,10 +4,11 @@ using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Models;
 
-/// <summary>A square-kernel 2-D convolution with a masked weight [out, in, k, k] and no bias (a BatchNorm follows it).</summary>
+/// <summary>A square-kernel 2-D convolution with a masked weight [out, in, k, k], without bias (a BatchNorm follows it) or with one.</summary>
 public sealed class MaskedConv2d : MaskedLayer
 {
     Parameter weight;
+    Parameter? bias;
     readonly long _stride;
     readonly long _padding;
 
@@ -22,8 +23,9 @@ public sealed class MaskedConv2d : MaskedLayer
     /// <param name="outputGroup">group masking the output channels</param>
     /// <param name="inputGroup">group of the input channels; null for the image</param>
     /// <param name="kaimingFanOut">true: Kaiming-normal fan-out init (ResNet, WRN); false: PyTorch's default</param>
+    /// <param name="withBias">true: a bias [out] with PyTorch's default init (a network brought by the user may have one)</param>
     public MaskedConv2d(string path, int inputs, int outputs, int kernel, int stride, int padding, (int H, int W) inputSize,
-        string? outputGroup, string? inputGroup, bool kaimingFanOut)
+        string? outputGroup, string? inputGroup, bool kaimingFanOut, bool withBias = false)
         : base(nameof(MaskedConv2d), path, outputGroup, inputGroup, outputs, inputs,
             (long)OutputSize(inputSize.H, kernel, stride, padding) * OutputSize(inputSize.W, kernel, stride, padding))
     {
@@ -37,6 +39,12 @@ public sealed class MaskedConv2d : MaskedLayer
         {
             if (kaimingFanOut) nn.init.kaiming_normal_(weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
             else nn.init.kaiming_uniform_(weight, a: Math.Sqrt(5));
+            if (withBias)
+            {
+                var bound = 1.0 / Math.Sqrt(Math.Max(1, inputs * kernel * kernel));
+                bias = nn.Parameter(empty(outputs));
+                nn.init.uniform_(bias, -bound, bound);
+            }
         }
         RegisterComponents();
     }
@@ -56,11 +64,11 @@ public sealed class MaskedConv2d : MaskedLayer
     /// <inheritdoc/>
     public override Parameter Weight => weight;
     /// <inheritdoc/>
-    public override Parameter? Bias => null;
+    public override Parameter? Bias => bias;
 
     /// <summary>Applies the masked convolution.</summary>
     /// <param name="input">[batch, in, H, W]</param>
     /// <returns>[batch, out, H_out, W_out]</returns>
     public override Tensor forward(Tensor input) =>
-        nn.functional.conv2d(input, EffectiveWeight(), null, strides: [_stride, _stride], padding: [_padding, _padding]);
+        nn.functional.conv2d(input, EffectiveWeight(), EffectiveBias(), strides: [_stride, _stride], padding: [_padding, _padding]);
 }

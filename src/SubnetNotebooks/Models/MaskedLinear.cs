@@ -8,24 +8,28 @@ namespace SubnetNotebooks.Models;
 public sealed class MaskedLinear : MaskedLayer
 {
     Parameter weight;
-    Parameter bias;
+    Parameter? bias;
 
-    /// <summary>Creates a [out, in] linear layer with bias.</summary>
+    /// <summary>Creates a [out, in] linear layer, with a bias unless told otherwise.</summary>
     /// <param name="path">module path within the model</param>
     /// <param name="inputs">input features</param>
     /// <param name="outputs">output features</param>
     /// <param name="outputGroup">group masking the outputs; null for class outputs</param>
     /// <param name="inputGroup">group of the inputs; null for the model input</param>
-    public MaskedLinear(string path, int inputs, int outputs, string? outputGroup, string? inputGroup)
+    /// <param name="withBias">false: no bias (a network brought by the user may have none)</param>
+    public MaskedLinear(string path, int inputs, int outputs, string? outputGroup, string? inputGroup, bool withBias = true)
         : base(nameof(MaskedLinear), path, outputGroup, inputGroup, outputs, inputs, 1)
     {
         weight = nn.Parameter(empty(outputs, inputs));
-        bias = nn.Parameter(empty(outputs));
         using (no_grad())
         {
             nn.init.kaiming_uniform_(weight, a: Math.Sqrt(5));
-            var bound = 1.0 / Math.Sqrt(Math.Max(1, inputs));
-            nn.init.uniform_(bias, -bound, bound);
+            if (withBias)
+            {
+                var bound = 1.0 / Math.Sqrt(Math.Max(1, inputs));
+                bias = nn.Parameter(empty(outputs));
+                nn.init.uniform_(bias, -bound, bound);
+            }
         }
         RegisterComponents();
     }

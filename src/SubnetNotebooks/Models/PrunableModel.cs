@@ -76,6 +76,14 @@ public abstract class PrunableModel : nn.Module<Tensor, Tensor>
         return d;
     }
 
+    /// <summary>Records a dropout layer that the subclass made itself (e.g. from a user's network), so MC dropout reaches it.</summary>
+    /// <param name="dropout">the layer, registered by the subclass</param>
+    protected SeededDropout TrackDropout(SeededDropout dropout)
+    {
+        _dropouts.Add(dropout);
+        return dropout;
+    }
+
     /// <summary>Registers components, derives <see cref="UnitGroups"/> from the tracked layers and checks their widths agree.</summary>
     protected void Seal()
     {

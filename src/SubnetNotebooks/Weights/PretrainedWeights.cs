@@ -1,4 +1,5 @@
 using SubnetNotebooks.Models;
+using SubnetNotebooks.Models.Custom;
 using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Weights;
@@ -33,7 +34,8 @@ public static class PretrainedWeights
     /// <param name="source">file name used in errors</param>
     public static int Load(PrunableModel model, IReadOnlyDictionary<string, Tensor> file, IReadOnlyCollection<string> skip, string source)
     {
-        bool torchvision = TorchvisionNames.AreTorchvision(file.Keys);
+        // A network brought as TorchSharp modules keeps its own names (torchvision's for tv-resnet*): no renaming.
+        bool torchvision = model is not SplitNetwork && TorchvisionNames.AreTorchvision(file.Keys);
         var kind = model.Spec.Kind.ToLowerInvariant();
         if (torchvision && kind != "resnet18")
             throw new ArgumentException(

@@ -1,0 +1,57 @@
+using System.Reflection;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace SubnetNotebooks.Models.Custom;
+
+/// <summary>
+/// Swaps one child module of a TorchSharp network for another under the same name, so that the parent's forward pass
+/// calls the new one: in the parent's registry of submodules, in a Sequential's list, and in every field of the parent
+/// that holds the old child. TorchSharp 0.107 has no public API for this (PyTorch's setattr), so it is done by
+/// reflection on TorchSharp's Module (field _internal_submodules) and Sequential (field _modules).
+/// </summary>
+internal static class ModuleSurgery
+{
+    const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+
+    /// <summary>Replaces the child <paramref name="name"/> of <paramref name="parent"/> (now <paramref name="old"/>) by <paramref name="replacement"/>.</summary>
+    /// <param name="parent">the module holding the child</param>
+    /// <param name="name">the child's name in the parent, e.g. "conv1" or "0"</param>
+    /// <param name="old">the child now registered under that name</param>
+    /// <param name="replacement">the module to put in its place</param>
+    /// <param name="path">the child's full path, for errors</param>
+    public static void Replace(nn.Module parent, string name, nn.Module old, nn.Module replacement, string path)
+    {
+        var registry = (OrderedDict<string, nn.Module>)RegistryField.GetValue(parent)!;
+        if (registry.TryGetValue(name, out var registered) && ReferenceEquals(registered, old)) registry[name] = replacement;
+        if (parent is Sequential && SequentialList.GetValue(parent) is System.Collections.IList list)
+        {
+            var i = list.Cast<object>().ToList().FindIndex(m => ReferenceEquals(m, old));
+            if (i < 0) throw new InvalidOperationException($"Sequential holding '{path}' does not list it.");
+            list[i] = replacement;
+            return;
+        }
+        var fields = 0;
+        for (var type = parent.GetType(); type is not null && type != typeof(nn.Module); type = type.BaseType)
+            foreach (var field in type.GetFields(Instance).Where(f => ReferenceEquals(f.GetValue(parent), old)))
+            {
+                if (!field.FieldType.IsInstanceOfType(replacement))
+                    throw new ArgumentException(
+                        $"Field {type.Name}.{field.Name} holding '{path}' is declared {field.FieldType.Name}, which cannot hold the kit's " +
+                        $"{replacement.GetType().Name}; declare it as Module<Tensor, Tensor> (as TorchSharp's own models do).");
+                field.SetValue(parent, replacement);
+                fields++;
+            }
+        if (fields == 0)
+            throw new ArgumentException(
+                $"'{path}' is registered in {parent.GetType().Name} but no field holds it, so its forward pass cannot be redirected; " +
+                "keep each layer in a field (or a Sequential) of the module that calls it.");
+    }
+
+    static readonly FieldInfo RegistryField = typeof(nn.Module).GetField("_internal_submodules", BindingFlags.Instance | BindingFlags.NonPublic)
+        ?? throw new InvalidOperationException("TorchSharp's Module has no field _internal_submodules; the split needs TorchSharp 0.107.");
+
+    static readonly FieldInfo SequentialList = typeof(Sequential).GetField("_modules", BindingFlags.Instance | BindingFlags.NonPublic)
+        ?? throw new InvalidOperationException("TorchSharp's Sequential has no field _modules; the split needs TorchSharp 0.107.");
+}
