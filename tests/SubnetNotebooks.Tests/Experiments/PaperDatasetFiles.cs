@@ -14,7 +14,7 @@ namespace SubnetNotebooks.Tests.Experiments;
 /// survive every augmentation (crops, flips, resizes), and the loaded images' per-channel means are known, so a test
 /// can check the normalisation. Four classes, not ten: with ten colours (at least 97 apart) the narrow networks of the
 /// end-to-end runs reached a training accuracy of only 0.15-0.5 in 40 steps and a test accuracy of 0.13-0.47, while
-/// four colours at corners of the RGB cube are learnt in the same steps.
+/// with four colours at corners of the RGB cube every method cleared the chance bound in 45 steps (test accuracy 0.50-1.00).
 /// </summary>
 public sealed class PaperDatasetFiles : IDisposable
 {
