@@ -64,7 +64,7 @@ page.Prose("""
     """);
 
 page.Cell(3);
-foreach (var m in session.Outcome.Methods) display(ExperimentCharts.Disagreement(m));
+page.Show(ExperimentCharts.DisagreementRow(session.Outcome.Methods));
 page.Prose("""
     ## KL divergence matrices
 
