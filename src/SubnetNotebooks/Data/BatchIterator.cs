@@ -61,14 +61,21 @@ public sealed class BatchIterator
         Pipeline.Validate();
     }
 
+    /// <summary>Samples per batch (the last batch may be smaller unless <see cref="DropLast"/>).</summary>
     public int BatchSize { get; }
+    /// <summary>Per-channel mean and std applied to the pixels scaled to [0, 1].</summary>
     public Normalization Normalization { get; }
+    /// <summary>True: a new seeded permutation every epoch; false: the dataset's order.</summary>
     public bool Shuffle { get; }
+    /// <summary>Seed of the permutation and of the augmentation.</summary>
     public long Seed { get; }
+    /// <summary>Training-time augmentation (null: none).</summary>
     public IBatchAugmentation? Augment { get; }
+    /// <summary>True: a final batch smaller than <see cref="BatchSize"/> is skipped.</summary>
     public bool DropLast { get; }
     /// <summary>Where the data lives and how many batches are made ahead.</summary>
     public PipelineOptions Pipeline { get; }
+    /// <summary>The samples it batches.</summary>
     public ImageDataset Data => _data;
 
     /// <summary>The same batching (data, batch size, augmentation, pipeline) with another seed, e.g. one per ensemble member.</summary>

@@ -33,11 +33,17 @@ public sealed class ImageDataset : IDisposable
     public Tensor Pixels { get; }
     /// <summary>int64 [N].</summary>
     public Tensor Labels { get; }
+    /// <summary>Number of classes; every label is in [0, Classes).</summary>
     public int Classes { get; }
+    /// <summary>One name per class, indexed by label ("0", "1", ... when none were given).</summary>
     public IReadOnlyList<string> ClassNames { get; }
+    /// <summary>Number of samples N.</summary>
     public int Count => (int)Pixels.shape[0];
+    /// <summary>Channels C of every image (1: grey, 3: RGB).</summary>
     public int Channels => (int)Pixels.shape[1];
+    /// <summary>Image height H in pixels.</summary>
     public int Height => (int)Pixels.shape[2];
+    /// <summary>Image width W in pixels.</summary>
     public int Width => (int)Pixels.shape[3];
     /// <summary>Bytes of the pixels and labels.</summary>
     public long Bytes => Pixels.numel() + 8 * Labels.numel();
@@ -75,6 +81,7 @@ public sealed class ImageDataset : IDisposable
         count >= Count ? Subset(Enumerable.Range(0, Count).Select(i => (long)i).ToArray())
                        : Subset(Enumerable.Range(0, count).Select(i => (long)i).ToArray());
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         lock (_copies)

@@ -10,6 +10,8 @@ namespace SubnetNotebooks.Ensembles;
 /// </summary>
 public sealed class BatchEnsemble(ModelRecipe recipe, TrainingOptions options, int members, long seed) : JointEnsemble(options, members, seed)
 {
+    /// <inheritdoc/>
     public override string Method => "batchensemble";
+    /// <inheritdoc/>
     protected override EnsembleNetwork Build() => new BatchEnsembleNetwork(recipe(Seed, 0), Members, randomSignInit: true, seed: Seed);
 }

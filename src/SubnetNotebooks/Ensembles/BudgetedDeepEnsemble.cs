@@ -28,11 +28,14 @@ public sealed class BudgetedDeepEnsemble(ModelRecipe recipe, TrainingOptions ref
     public static int MemberEpochs(int referenceEpochs, int members) =>
         Math.Max(1, (int)Math.Round((double)referenceEpochs / members, MidpointRounding.AwayFromZero));
 
+    /// <inheritdoc/>
     public string Method => Name;
+    /// <inheritdoc/>
     public int Members => members;
     /// <summary>The trained deep ensemble.</summary>
     public DeepEnsemble Ensemble => _inner;
 
+    /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
         _inner.Fit(context);
@@ -40,16 +43,24 @@ public sealed class BudgetedDeepEnsemble(ModelRecipe recipe, TrainingOptions ref
         _referenceFlops = (double)referenceOptions.Epochs * examples * TrainingCost.ForwardAndBackward * _inner.Models[0].FlopsPerExample();
     }
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> BudgetMetrics =>
         _referenceFlops > 0
             ? BudgetReport.Metrics(currency, _referenceFlops, TrainingFlops ?? 0, referenceSeconds(), this.TrainingSeconds(), 0, MemberEpochs(referenceOptions.Epochs, members))
             : throw new InvalidOperationException($"{Name}: call Fit first.");
 
+    /// <inheritdoc/>
     public Tensor PredictMembers(BatchIterator data, Device device) => _inner.PredictMembers(data, device);
+    /// <inheritdoc/>
     public Tensor PredictMemberLogits(BatchIterator data, Device device) => _inner.PredictMemberLogits(data, device);
+    /// <inheritdoc/>
     public long Parameters => _inner.Parameters;
+    /// <inheritdoc/>
     public long FlopsPerExample => _inner.FlopsPerExample;
+    /// <inheritdoc/>
     public double? TrainingFlops => _inner.TrainingFlops;
+    /// <inheritdoc/>
     public IReadOnlyList<TrainingResult> TrainingRuns => _inner.TrainingRuns;
+    /// <inheritdoc/>
     public void Dispose() => _inner.Dispose();
 }

@@ -43,13 +43,16 @@ public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptio
     SubnetworkEnsemble? _inner;
     double _referenceFlops;
 
+    /// <inheritdoc/>
     public string Method => Name;
+    /// <inheritdoc/>
     public int Members => settings.Members;
     /// <summary>The chosen split (after <see cref="Fit"/>).</summary>
     public TrainingBudget? Budget { get; private set; }
     /// <summary>The trained subnetwork ensemble (after <see cref="Fit"/>).</summary>
     public SubnetworkEnsemble Ensemble => _inner ?? throw new InvalidOperationException($"{Name}: call Fit first.");
 
+    /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
         _inner?.Dispose();
@@ -177,6 +180,7 @@ public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptio
 
     static TrainingBudget Load(string file) => TrainingBudget.FromJson(File.ReadAllText(file), file);
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> BudgetMetrics
     {
         get
@@ -200,12 +204,20 @@ public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptio
         }
     }
 
+    /// <inheritdoc/>
     public Tensor PredictMembers(BatchIterator data, Device device) => Ensemble.PredictMembers(data, device);
+    /// <inheritdoc/>
     public Tensor PredictMemberLogits(BatchIterator data, Device device) => Ensemble.PredictMemberLogits(data, device);
+    /// <inheritdoc/>
     public long Parameters => Ensemble.Parameters;
+    /// <inheritdoc/>
     public long FlopsPerExample => Ensemble.FlopsPerExample;
+    /// <inheritdoc/>
     public long ExecutedFlopsPerExample => Ensemble.ExecutedFlopsPerExample;
+    /// <inheritdoc/>
     public double? TrainingFlops => _inner?.TrainingFlops ?? 0;
+    /// <inheritdoc/>
     public IReadOnlyList<TrainingResult> TrainingRuns => _inner?.TrainingRuns ?? [];
+    /// <inheritdoc/>
     public void Dispose() => _inner?.Dispose();
 }

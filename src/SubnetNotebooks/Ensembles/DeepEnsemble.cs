@@ -21,7 +21,9 @@ public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, in
     readonly List<PrunableModel> _models = [];
     readonly List<TrainingResult> _runs = [];
 
+    /// <inheritdoc/>
     public string Method => method;
+    /// <inheritdoc/>
     public int Members => members;
     /// <summary>The trained members.</summary>
     public IReadOnlyList<PrunableModel> Models => _models;
@@ -29,6 +31,7 @@ public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, in
     /// <summary>Seed of member <paramref name="k"/> (0-based): distinct for every member and every run seed.</summary>
     public static long MemberSeed(long seed, int k) => seed * 7919 + 101 * (k + 1);
 
+    /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
         Dispose();
@@ -45,8 +48,10 @@ public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, in
         }
     }
 
+    /// <inheritdoc/>
     public Tensor PredictMembers(BatchIterator data, Device device) => EnsembleExtensions.MemberProbabilities(PredictMemberLogits(data, device));
 
+    /// <inheritdoc/>
     public Tensor PredictMemberLogits(BatchIterator data, Device device)
     {
         if (_models.Count == 0) throw new InvalidOperationException($"{method}: call Fit before predicting.");
@@ -54,11 +59,16 @@ public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, in
         return stack(_models.Select(m => Trainer.PredictLogits(m, data, device)).ToArray(), 0).MoveToOuterDisposeScope();
     }
 
+    /// <inheritdoc/>
     public long Parameters => _models.Sum(m => m.ActiveParameters());
+    /// <inheritdoc/>
     public long FlopsPerExample => _models.Sum(m => m.FlopsPerExample());
+    /// <inheritdoc/>
     public IReadOnlyList<TrainingResult> TrainingRuns => _runs.ToArray();
+    /// <inheritdoc/>
     public double? TrainingFlops => _runs.Select((r, k) => TrainingCost.Flops(r, _models[k].FlopsPerExample())).Sum();
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         foreach (var m in _models) m.Dispose();

@@ -15,7 +15,9 @@ public abstract class JointEnsemble(TrainingOptions options, int members, long s
     EnsembleNetwork? _network;
     TrainingResult? _run;
 
+    /// <inheritdoc/>
     public abstract string Method { get; }
+    /// <inheritdoc/>
     public int Members => members;
     /// <summary>The seed of the network's initial weights (and of its fixed masks or fast-weight signs).</summary>
     public long Seed => seed;
@@ -35,6 +37,7 @@ public abstract class JointEnsemble(TrainingOptions options, int members, long s
         return network;
     }
 
+    /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
         _network?.Dispose();
@@ -44,8 +47,10 @@ public abstract class JointEnsemble(TrainingOptions options, int members, long s
             context.Observer, context.Validation, context.Cancellation);
     }
 
+    /// <inheritdoc/>
     public Tensor PredictMembers(BatchIterator data, Device device) => PredictMembers(Network, data, device);
 
+    /// <inheritdoc/>
     public Tensor PredictMemberLogits(BatchIterator data, Device device) => PredictMemberLogits(Network, data, device);
 
     /// <summary>Member softmax outputs of <paramref name="network"/> over <paramref name="data"/> in evaluation mode, in order.</summary>
@@ -58,11 +63,16 @@ public abstract class JointEnsemble(TrainingOptions options, int members, long s
     public static Tensor PredictMemberLogits(EnsembleNetwork network, BatchIterator data, Device device) =>
         Trainer.PredictBatches(network, data, device, x => network.MemberLogits(x), concatDim: 1);
 
+    /// <inheritdoc/>
     public long Parameters => Network.Parameters;
+    /// <inheritdoc/>
     public long FlopsPerExample => Network.FlopsPerExample;
+    /// <inheritdoc/>
     public long ExecutedFlopsPerExample => Network.ExecutedFlopsPerExample;
+    /// <inheritdoc/>
     public IReadOnlyList<TrainingResult> TrainingRuns => _run is null ? [] : [_run];
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         _network?.Dispose();

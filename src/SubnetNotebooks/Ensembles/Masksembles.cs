@@ -11,10 +11,12 @@ namespace SubnetNotebooks.Ensembles;
 /// </summary>
 public sealed class Masksembles(ModelRecipe recipe, TrainingOptions options, int members, long seed, double scale = 2) : JointEnsemble(options, members, seed)
 {
+    /// <inheritdoc/>
     public override string Method => "masksembles";
     /// <summary>Scale s in [1, 6]: 1 gives identical masks, larger values less overlap.</summary>
     public double Scale => scale;
 
+    /// <inheritdoc/>
     protected override EnsembleNetwork Build()
     {
         var model = recipe(Seed, 0);

@@ -14,18 +14,23 @@ public sealed class McDropout(ModelRecipe recipe, TrainingOptions options, int p
 {
     readonly SingleModel _network = new(recipe, options, seed, dropout, "mcdropout");
 
+    /// <inheritdoc/>
     public string Method => _network.Method;
+    /// <inheritdoc/>
     public int Members => passes;
+    /// <summary>Dropout rate p of the network, in (0, 1): in training and in each of the M test-time passes.</summary>
     public double DropoutRate => dropout;
     /// <summary>The trained dropout network.</summary>
     public PrunableModel Model => _network.Model;
 
+    /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
         if (dropout <= 0) throw new ArgumentException("mcdropout needs a dropout rate above 0 (--set dropout=0.2).");
         _network.Fit(context);
     }
 
+    /// <inheritdoc/>
     public Tensor PredictMembers(BatchIterator data, Device device) => EnsembleExtensions.MemberProbabilities(PredictMemberLogits(data, device));
 
     /// <summary>M stochastic passes (seeded, so repeatable): only dropout is random, BatchNorm uses its running statistics.</summary>
@@ -50,9 +55,14 @@ public sealed class McDropout(ModelRecipe recipe, TrainingOptions options, int p
         }
     }
 
+    /// <inheritdoc/>
     public long Parameters => _network.Parameters;
+    /// <inheritdoc/>
     public long FlopsPerExample => _network.FlopsPerExample * passes;
+    /// <inheritdoc/>
     public IReadOnlyList<TrainingResult> TrainingRuns => _network.TrainingRuns;
+    /// <inheritdoc/>
     public double? TrainingFlops => _network.TrainingFlops;
+    /// <inheritdoc/>
     public void Dispose() => _network.Dispose();
 }

@@ -19,7 +19,9 @@ namespace SubnetNotebooks.Ensembles;
 public sealed class Mimo(ModelSpec spec, int channels, int height, int width, int classes, TrainingOptions options, int members, long seed,
     double inputRepetition = 0, int batchRepetition = 1) : JointEnsemble(options, members, seed)
 {
+    /// <inheritdoc/>
     public override string Method => "mimo";
+    /// <inheritdoc/>
     protected override EnsembleNetwork Build() =>
         MimoNetwork.Create(spec with { Dropout = 0 }, channels, height, width, classes, Members, inputRepetition, batchRepetition);
 }

@@ -18,10 +18,12 @@ namespace SubnetNotebooks.Ensembles;
 /// </summary>
 public sealed class OverlapEnsemble(ModelRecipe recipe, TrainingOptions options, int members, long seed, double overlap) : JointEnsemble(options, members, seed)
 {
+    /// <inheritdoc/>
     public override string Method => "overlap";
     /// <summary>Overlap t in [0, 1].</summary>
     public double Overlap => overlap;
 
+    /// <inheritdoc/>
     protected override EnsembleNetwork Build()
     {
         var model = recipe(Seed, 0);

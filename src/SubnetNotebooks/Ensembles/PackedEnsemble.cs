@@ -20,6 +20,8 @@ namespace SubnetNotebooks.Ensembles;
 public sealed class PackedEnsemble(ModelSpec spec, int channels, int height, int width, int classes, TrainingOptions options, int members, long seed,
     double alpha = 2, int gamma = 1) : JointEnsemble(options, members, seed)
 {
+    /// <inheritdoc/>
     public override string Method => "packed";
+    /// <inheritdoc/>
     protected override EnsembleNetwork Build() => new PackedNetwork(spec, channels, height, width, classes, Members, alpha, gamma);
 }

@@ -17,11 +17,14 @@ public sealed class SingleModel(ModelRecipe recipe, TrainingOptions options, lon
     PrunableModel? _model;
     TrainingResult? _run;
 
+    /// <inheritdoc/>
     public string Method => method;
+    /// <inheritdoc/>
     public int Members => 1;
     /// <summary>The trained network (after <see cref="Fit"/>).</summary>
     public PrunableModel Model => _model ?? throw new InvalidOperationException($"{method}: call Fit before using the model.");
 
+    /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
         _model?.Dispose();
@@ -31,18 +34,24 @@ public sealed class SingleModel(ModelRecipe recipe, TrainingOptions options, lon
             context.Observer, context.Validation, context.Cancellation);
     }
 
+    /// <inheritdoc/>
     public Tensor PredictMembers(BatchIterator data, Device device) => EnsembleExtensions.MemberProbabilities(PredictMemberLogits(data, device));
 
+    /// <inheritdoc/>
     public Tensor PredictMemberLogits(BatchIterator data, Device device)
     {
         using var logits = Trainer.PredictLogits(Model, data, device);
         return logits.unsqueeze(0).clone();
     }
 
+    /// <inheritdoc/>
     public long Parameters => Model.ActiveParameters();
+    /// <inheritdoc/>
     public long FlopsPerExample => Model.FlopsPerExample();
+    /// <inheritdoc/>
     public IReadOnlyList<TrainingResult> TrainingRuns => _run is null ? [] : [_run];
     /// <summary>The run's examples x 3 x the network's forward FLOPs (dropout, where there is any, draws masks but keeps every product).</summary>
     public double? TrainingFlops => _run is null ? 0 : TrainingCost.Flops(_run, Model.FlopsPerExample());
+    /// <inheritdoc/>
     public void Dispose() => _model?.Dispose();
 }

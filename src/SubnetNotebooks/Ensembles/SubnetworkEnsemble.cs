@@ -40,8 +40,11 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     PrunableModel? _parent;
     FusedSubnetworks? _fused;
 
+    /// <inheritdoc/>
     public string Method => method;
+    /// <inheritdoc/>
     public int Members => settings.Members;
+    /// <summary>The settings it was built with: M, criterion, partition, granularity, inheritance and the requested execution (<see cref="Execution"/> is the one used).</summary>
     public SubnetworkSettings Settings => settings;
     /// <summary>The trained parent network (after <see cref="Fit"/> or <see cref="FitParent"/>).</summary>
     public PrunableModel Parent => _parent ?? throw new InvalidOperationException($"{method}: train the parent first (Fit or FitParent).");
@@ -59,6 +62,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     /// <summary>Seed of subnetwork <paramref name="k"/>: its batch order and, when re-initialised, its weights.</summary>
     public static long MemberSeed(long seed, int k) => seed * 7919 + 53 * (k + 1) + 1;
 
+    /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
         FitParent(context);
@@ -205,8 +209,10 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
         using (model) return model.Compact(mask);
     }
 
+    /// <inheritdoc/>
     public Tensor PredictMembers(BatchIterator data, Device device) => EnsembleExtensions.MemberProbabilities(PredictMemberLogits(data, device));
 
+    /// <inheritdoc/>
     public Tensor PredictMemberLogits(BatchIterator data, Device device)
     {
         if (_members.Count == 0) throw new InvalidOperationException($"{method}: call Fit before predicting.");
@@ -220,7 +226,9 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     static Tensor PredictFused(FusedSubnetworks fused, BatchIterator data, Device device) =>
         Trainer.PredictBatches(fused, data, device, x => fused.call(x), concatDim: 1);
 
+    /// <inheritdoc/>
     public long Parameters => _members.Sum(m => m.ActiveParameters());
+    /// <inheritdoc/>
     public long FlopsPerExample => _members.Sum(m => m.FlopsPerExample());
     /// <summary>
     /// <see cref="FlopsPerExample"/>, except for masked execution, where every member computes the dense network's products
@@ -246,6 +254,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
                 ? _members[k].FlopsPerExample(null) : _members[k].FlopsPerExample())).Sum();
         }
     }
+    /// <inheritdoc/>
     public IReadOnlyList<TrainingResult> TrainingRuns => _runs.ToArray();
 
     void DisposeModels()
@@ -264,5 +273,6 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
         _fused = null;
     }
 
+    /// <inheritdoc/>
     public void Dispose() => DisposeModels();
 }

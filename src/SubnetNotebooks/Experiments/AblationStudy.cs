@@ -36,8 +36,11 @@ public sealed class AblationStudy
         Observer = observer;
     }
 
+    /// <summary>The base config, its methods replaced by <see cref="Method"/>; every variant changes one field of it.</summary>
     public ExperimentConfig Base { get; }
+    /// <summary>The folder that holds one run folder per variant.</summary>
     public string Root { get; }
+    /// <summary>The method every variant trains, e.g. subnet.</summary>
     public string Method { get; }
     /// <summary>Receives the progress of the variants trained from now on (e.g. a new live chart per sweep).</summary>
     public IExperimentObserver? Observer { get; set; }

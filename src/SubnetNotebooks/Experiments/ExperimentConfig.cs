@@ -83,17 +83,27 @@ public sealed record ExperimentConfig
     public int ParentEpochs { get; init; } = 10;
     /// <summary>Epochs of every subnetwork.</summary>
     public int SubnetEpochs { get; init; } = 10;
+    /// <summary>Samples per training batch, for every network (evaluation batches take at least 256).</summary>
     public int BatchSize { get; init; } = 128;
+    /// <summary>Base SGD learning rate of every network (of the subnetworks too unless <see cref="SubnetLearningRate"/> is set).</summary>
     public double LearningRate { get; init; } = 0.05;
     /// <summary>Learning rate of the subnetworks (0: the same as <see cref="LearningRate"/>).</summary>
     public double SubnetLearningRate { get; init; }
+    /// <summary>SGD momentum, in [0, 1).</summary>
     public double Momentum { get; init; } = 0.9;
+    /// <summary>Nesterov momentum (true, needs momentum &gt; 0) or classical momentum (false).</summary>
     public bool Nesterov { get; init; }
+    /// <summary>SGD weight decay, added to each gradient as decay x weight (0: none).</summary>
     public double WeightDecay { get; init; } = 5e-4;
+    /// <summary>How the learning rate changes over the epochs after warm-up: constant, cosine or step.</summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
+    /// <summary>Epochs (0-based) from which a step schedule multiplies the rate by <see cref="StepGamma"/> once more (empty: it never steps).</summary>
     public int[] StepMilestones { get; init; } = [];
+    /// <summary>Factor a step schedule multiplies the rate by at each milestone, e.g. 0.1 or 0.2.</summary>
     public double StepGamma { get; init; } = 0.1;
+    /// <summary>Epochs of linear warm-up towards the base rate before the schedule starts (0: none).</summary>
     public int WarmupEpochs { get; init; }
+    /// <summary>Label smoothing of the cross-entropy loss, in [0, 1) (0: none).</summary>
     public double LabelSmoothing { get; init; }
     /// <summary>Batches per epoch cap (0: whole epochs); smoke runs only.</summary>
     public int MaxBatchesPerEpoch { get; init; }
@@ -132,6 +142,7 @@ public sealed record ExperimentConfig
     /// <summary>Mask overlap t in [0, 1] of the overlap method: 0 disjoint subnetworks, 1 independent dropout-like masks.</summary>
     public double Overlap { get; init; } = 0.5;
 
+    /// <summary>Run seed: the data splits and subsets, batch orders, initial weights and masks all derive from it.</summary>
     public long Seed { get; init; }
     /// <summary>auto (CUDA when available), cpu or cuda.</summary>
     public string Device { get; init; } = "auto";

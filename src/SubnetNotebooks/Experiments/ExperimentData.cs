@@ -16,11 +16,15 @@ public sealed class ExperimentData : IDisposable
         Train = train; Validation = validation; Test = test; Ood = ood; Normalization = normalization; Info = info; Augmentation = augmentation;
     }
 
+    /// <summary>Training samples: the dataset's training split less the validation samples, trimmed to trainSamples when set (seeded, class-stratified).</summary>
     public ImageDataset Train { get; }
+    /// <summary>Samples held out from the training split (validationSamples, seeded) for temperature scaling and per-epoch validation; centre-cropped when cropSize is set.</summary>
     public ImageDataset Validation { get; }
+    /// <summary>The test split, trimmed to testSamples when set (seeded, class-stratified); centre-cropped when cropSize is set.</summary>
     public ImageDataset Test { get; }
     /// <summary>Out-of-distribution test images, shaped like the in-distribution ones (null when none is configured).</summary>
     public ImageDataset? Ood { get; }
+    /// <summary>The dataset's per-channel mean and std, applied to every split and to the OOD images.</summary>
     public Normalization Normalization { get; }
     /// <summary>The dataset with <see cref="DatasetInfo.ImageSize"/> the side the networks see (the crop side when cropped).</summary>
     public DatasetInfo Info { get; }
@@ -128,6 +132,7 @@ public sealed class ExperimentData : IDisposable
         DeviceData = config.DeviceData, DeviceDataLimitBytes = (long)config.DeviceDataLimitMb << 20, Prefetch = config.Prefetch,
     };
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         Train.Dispose(); Validation.Dispose(); Test.Dispose(); Ood?.Dispose();

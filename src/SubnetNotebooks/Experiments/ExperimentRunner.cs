@@ -11,6 +11,7 @@ namespace SubnetNotebooks.Experiments;
 /// <summary>Progress of an experiment: training progress plus stage changes (loading, training, evaluating a method).</summary>
 public interface IExperimentObserver : ITrainingObserver
 {
+    /// <summary>A stage begins or reports a result: <paramref name="stage"/> names it (data, a method, a variant, a seed), <paramref name="detail"/> says what happens. Does nothing by default.</summary>
     void OnStage(string stage, string detail) { }
 }
 

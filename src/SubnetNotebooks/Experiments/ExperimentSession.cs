@@ -24,9 +24,13 @@ public sealed class ExperimentSession : IDisposable
             : [Path.Combine(folder.Root, ExecutionRecord.FileName), Path.Combine(studyFolder, ExecutionRecord.FileName)]);
     }
 
+    /// <summary>The experiment, validated.</summary>
     public ExperimentConfig Config { get; }
+    /// <summary>Where the networks train and predict (the config's device, auto resolved).</summary>
     public Device Device { get; }
+    /// <summary>The run folder every evaluated method is written to.</summary>
     public RunFolder Folder { get; }
+    /// <summary>The experiment's data, loaded once and shared by every method.</summary>
     public ExperimentData Data { get; }
     /// <summary>Every method trained and evaluated so far, in order.</summary>
     public IReadOnlyList<TrainedMethod> Methods => _methods;
@@ -140,6 +144,7 @@ public sealed class ExperimentSession : IDisposable
         return Folder.ReportPath;
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         foreach (var m in _methods) m.Ensemble.Dispose();

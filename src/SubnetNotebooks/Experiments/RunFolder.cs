@@ -16,12 +16,17 @@ public sealed class RunFolder
     public string Root { get; }
     /// <summary>Checkpoint root: one sub-folder per training run.</summary>
     public string Checkpoints => Path.Combine(Root, "checkpoints");
+    /// <summary>config.json: the experiment's config, so the run can be repeated or resumed.</summary>
     public string ConfigPath => Path.Combine(Root, "config.json");
+    /// <summary>metrics.json: the metrics of every evaluated method (method x metric).</summary>
     public string MetricsJsonPath => Path.Combine(Root, "metrics.json");
+    /// <summary>metrics.csv: the table of metrics.json, one row per method.</summary>
     public string MetricsCsvPath => Path.Combine(Root, "metrics.csv");
+    /// <summary>report.html: the charts of the methods evaluated so far.</summary>
     public string ReportPath => Path.Combine(Root, "report.html");
     /// <summary>Where the predictions of <paramref name="method"/> go.</summary>
     public string PredictionsPath(string method) => Path.Combine(Root, "predictions", $"{method}.npy");
+    /// <summary>predictions/labels.npy: the test labels, int64 [N].</summary>
     public string LabelsPath => Path.Combine(Root, "predictions", "labels.npy");
     /// <summary>Where the logits of <paramref name="method"/> go (the layout of its predictions).</summary>
     public string LogitsPath(string method) => Path.Combine(Root, "predictions", $"{method}.logits.npy");

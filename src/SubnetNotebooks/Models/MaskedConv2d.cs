@@ -49,6 +49,7 @@ public sealed class MaskedConv2d : MaskedLayer
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override bool InitialisedByFanOut { get; }
 
     /// <summary>Output height for the input size given at construction.</summary>

@@ -21,6 +21,7 @@ public sealed class SeededDropout : nn.Module<Tensor, Tensor>
     /// <summary>The dropout rate.</summary>
     public double P { get; }
 
+    /// <summary>In training mode, the input with each entry zeroed with probability <see cref="P"/> and the rest scaled by 1 / (1 - P); in evaluation mode (or at P = 0), an alias of the input.</summary>
     public override Tensor forward(Tensor input)
     {
         if (!training || P == 0) return input.alias();

@@ -14,15 +14,23 @@ public enum LearningRateSchedule
 /// <summary>Everything that decides one training run: SGD with momentum and weight decay, a schedule, label smoothing.</summary>
 public sealed record TrainingOptions
 {
+    /// <summary>Epochs of the run, each one pass over the training batches (or <see cref="MaxBatchesPerEpoch"/> of them).</summary>
     public int Epochs { get; init; } = 10;
+    /// <summary>Samples per training batch (&gt; 0).</summary>
     public int BatchSize { get; init; } = 128;
+    /// <summary>Base SGD learning rate (&gt; 0), before warm-up and schedule.</summary>
     public double LearningRate { get; init; } = 0.05;
+    /// <summary>SGD momentum, in [0, 1).</summary>
     public double Momentum { get; init; } = 0.9;
+    /// <summary>Nesterov momentum (true, needs momentum &gt; 0) or classical momentum (false).</summary>
     public bool Nesterov { get; init; }
+    /// <summary>SGD weight decay, added to each gradient as decay x weight (0: none).</summary>
     public double WeightDecay { get; init; } = 5e-4;
+    /// <summary>How the learning rate changes over the epochs after warm-up.</summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
     /// <summary>Epochs (0-based) after which a step schedule multiplies the rate by <see cref="StepGamma"/>.</summary>
     public int[] StepMilestones { get; init; } = [];
+    /// <summary>Factor a step schedule multiplies the rate by at each of <see cref="StepMilestones"/>.</summary>
     public double StepGamma { get; init; } = 0.1;
     /// <summary>Label smoothing of the cross-entropy loss (0: none).</summary>
     public double LabelSmoothing { get; init; }

@@ -31,7 +31,9 @@ public sealed record EpochProgress(string Run, int Epoch, int Epochs, double Tra
 /// <summary>Receives training progress; notebooks (live charts) and the CLI (progress bars) implement it.</summary>
 public interface ITrainingObserver
 {
+    /// <summary>After every training batch. Does nothing by default.</summary>
     void OnBatch(BatchProgress progress) { }
+    /// <summary>After every epoch, with validation figures when a validation set is given. Does nothing by default.</summary>
     void OnEpoch(EpochProgress progress) { }
 
     /// <summary>A run loaded from its checkpoint: the epochs it had already done (all of them for a finished run), before any new epoch.</summary>
@@ -47,8 +49,11 @@ public interface ITrainingObserver
 public sealed class TrainingObserver(Action<BatchProgress>? onBatch = null, Action<EpochProgress>? onEpoch = null,
     Action<string, IReadOnlyList<EpochProgress>>? onResume = null) : ITrainingObserver
 {
+    /// <inheritdoc/>
     public void OnBatch(BatchProgress progress) => onBatch?.Invoke(progress);
+    /// <inheritdoc/>
     public void OnEpoch(EpochProgress progress) => onEpoch?.Invoke(progress);
+    /// <inheritdoc/>
     public void OnResume(string run, IReadOnlyList<EpochProgress> history) => onResume?.Invoke(run, history);
 
     /// <summary>Forwards to every observer in order.</summary>

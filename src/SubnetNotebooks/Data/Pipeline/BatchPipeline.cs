@@ -68,6 +68,7 @@ public sealed class BatchPipeline : IDisposable
         return (images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         _scale.Dispose(); _shift.Dispose(); _mean.Dispose(); _std.Dispose();

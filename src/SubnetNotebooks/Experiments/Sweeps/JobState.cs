@@ -1,7 +1,17 @@
 namespace SubnetNotebooks.Experiments.Sweeps;
 
 /// <summary>Where a sweep job stands.</summary>
-public enum JobState { Pending, Running, Done, Failed }
+public enum JobState
+{
+    /// <summary>Not started yet, or queued by the scheduler.</summary>
+    Pending,
+    /// <summary>Started and neither done nor failed since, or running by the scheduler's word.</summary>
+    Running,
+    /// <summary>Finished: its done mark holds its metrics.</summary>
+    Done,
+    /// <summary>Failed: a failure newer than its last start, or submitted and gone from the scheduler's queue unfinished.</summary>
+    Failed
+}
 
 /// <summary>
 /// A job's marks in the sweep folder, one file each under state/: &lt;id&gt;.started (where and when it began),
@@ -12,8 +22,11 @@ public static class JobMarks
 {
     /// <summary>The folder of the marks of every job of the sweep at <paramref name="root"/>.</summary>
     public static string Folder(string root) => Path.Combine(root, "state");
+    /// <summary>The file that marks <paramref name="job"/> started: where and when it began.</summary>
     public static string Started(string root, SweepJob job) => Path.Combine(Folder(root), job.Id + ".started");
+    /// <summary>The file that marks <paramref name="job"/> done: its metrics, written last.</summary>
     public static string Done(string root, SweepJob job) => Path.Combine(Folder(root), job.Id + ".done");
+    /// <summary>The file that marks <paramref name="job"/> failed: the error.</summary>
     public static string Failed(string root, SweepJob job) => Path.Combine(Folder(root), job.Id + ".failed");
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> through a temporary file, so a reader never sees half of it.</summary>

@@ -15,7 +15,9 @@ public sealed class SlurmEngine(SweepPlan plan, Func<string, IReadOnlyList<strin
 {
     readonly Func<string, IReadOnlyList<string>, string> _command = command ?? RunCommand;
 
+    /// <summary>slurm/ in the sweep folder: the array scripts, their task lists and submissions.json.</summary>
     public string Folder => Path.Combine(plan.Root, "slurm");
+    /// <summary>slurm/submissions.json: every array submitted so far, oldest first (<see cref="Submissions"/>).</summary>
     public string SubmissionsPath => Path.Combine(Folder, "submissions.json");
 
     /// <summary>Every array submitted so far, oldest first.</summary>

@@ -9,6 +9,7 @@ namespace SubnetNotebooks.Experiments.Sweeps;
 /// </summary>
 public sealed record SlurmOptions
 {
+    /// <summary>Partition the tasks run in (--partition); null or empty: the cluster's default.</summary>
     public string? Partition { get; init; }
     /// <summary>Time limit per task, Slurm's format (e.g. 24:00:00 or 1-00:00:00).</summary>
     public string? Time { get; init; }
@@ -18,6 +19,7 @@ public sealed record SlurmOptions
     public int Cpus { get; init; } = 1;
     /// <summary>Memory per task, Slurm's format (e.g. 32G); null leaves the cluster's default.</summary>
     public string? Mem { get; init; }
+    /// <summary>Account the tasks are charged to (--account); null or empty: the user's default.</summary>
     public string? Account { get; init; }
     /// <summary>Most tasks of one array running at once (the %N of --array); 0: no limit.</summary>
     public int MaxRunning { get; init; }

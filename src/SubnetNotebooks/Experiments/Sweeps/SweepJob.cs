@@ -1,7 +1,15 @@
 namespace SubnetNotebooks.Experiments.Sweeps;
 
 /// <summary>What one job trains: a whole method, the subnetwork ensemble's parent only, or its members after the parent.</summary>
-public enum SweepStage { Method, Parent, Members }
+public enum SweepStage
+{
+    /// <summary>A whole method in one job.</summary>
+    Method,
+    /// <summary>The subnetwork ensemble's parent only; its members are a second job.</summary>
+    Parent,
+    /// <summary>The subnetwork ensemble's members, after the parent job (they resume its finished checkpoint).</summary>
+    Members
+}
 
 /// <summary>
 /// One scheduler job of a sweep: one method of one experiment and seed, in its own run folder (relative to the sweep

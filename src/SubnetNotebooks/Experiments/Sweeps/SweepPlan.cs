@@ -26,7 +26,9 @@ public sealed record SweepPlan(string Root, string Profile, IReadOnlyList<SweepP
     public string? BudgetReferenceFolder(SweepJob job) =>
         job.DependsOn is { } id && Job(id).Method == BudgetReference ? RunFolder(Job(id)) : null;
 
+    /// <summary>sweep.json in the sweep folder: the study.</summary>
     public string SweepPath => Path.Combine(Root, "sweep.json");
+    /// <summary>jobs.json in the sweep folder: every job of the sweep.</summary>
     public string JobsPath => Path.Combine(Root, "jobs.json");
     /// <summary>The config of <paramref name="experiment"/> (seed and methods are set per job).</summary>
     public string ConfigPath(string experiment) => Path.Combine(Root, experiment, "config.json");
