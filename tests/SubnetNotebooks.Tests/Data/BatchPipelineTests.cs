@@ -148,7 +148,7 @@ public class BatchPipelineTests
         using var data = RandomImages(40, 3, 8, seed: 5);
         var it = new BatchIterator(data, 8, Normalization.Identity(3), shuffle: true, seed: 3, augment: new RandomCropFlip(8, padding: 2),
             pipeline: new PipelineOptions { Prefetch = 2 });
-        long before = Tensor.TotalCount;
+        long before = LiveTensorCount.Settled();
         var yielded = new List<Tensor>();
         using (var scope = NewDisposeScope())
         {

@@ -22,7 +22,7 @@ public class BatchPrefetcherTests
     [Fact]
     public void BatchesArriveInOrderIntoTheConsumersScope()
     {
-        long before = Tensor.TotalCount;
+        long before = LiveTensorCount.Settled();
         var seen = new List<long>();
         var yielded = new List<Tensor>();
         using (var scope = NewDisposeScope())
@@ -42,7 +42,7 @@ public class BatchPrefetcherTests
     [Fact]
     public void AnExceptionOfTheSourceReachesTheConsumerWithItsMessage()
     {
-        long before = Tensor.TotalCount;
+        long before = LiveTensorCount.Settled();
         var seen = new List<long>();
         using (var scope = NewDisposeScope())
         {
@@ -59,7 +59,7 @@ public class BatchPrefetcherTests
     [Fact]
     public void CancellationStopsTheEpochAndDisposesWhatWasMadeAhead()
     {
-        long before = Tensor.TotalCount;
+        long before = LiveTensorCount.Settled();
         using var cancel = new CancellationTokenSource();
         int taken = 0;
         using (var scope = NewDisposeScope())

@@ -7,5 +7,18 @@ namespace SubnetNotebooks.Tests.Data;
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class LiveTensorCount
 {
+    /// <summary>The collection's name.</summary>
     public const string Name = "live tensor count";
+
+    /// <summary>
+    /// torch's count of live tensors once the tensors that earlier tests left to the garbage collector are finalized (their
+    /// finalizers would otherwise lower the count in the middle of a test).
+    /// </summary>
+    public static long Settled()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return TorchSharp.torch.Tensor.TotalCount;
+    }
 }

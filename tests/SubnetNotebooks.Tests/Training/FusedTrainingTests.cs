@@ -118,6 +118,7 @@ public class FusedTrainingTests : IDisposable
         foreach (var m in members) DropoutOnly(m);
         const int passes = 400;
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         TrainingRandom.Seed(11);
         using var fusedPasses = stack(Enumerable.Range(0, passes).Select(_ => fused.call(x)).ToArray(), 0);              // [P, M, B, C]
         using var compactPasses = stack(Enumerable.Range(0, passes).Select(_ => stack(members.Select(m => m.call(x)).ToArray(), 0)).ToArray(), 0);
