@@ -7,7 +7,8 @@ cd "$root"
 # start as VS Code (.vscode/settings.json) and Jupyter do.
 scripts/jupyter-kernel.sh install
 log="$(mktemp)"
-dotnet test SubnetNotebooks.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+# --blame: should a test host die, the log names the test it was running.
+dotnet test SubnetNotebooks.sln -c Release --blame --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 passed="$(awk '/^ +Passed: +[0-9]+$/ { s += $2 } END { print s + 0 }' "$log")"
 failed="$(awk '/^ +Failed: +[0-9]+$/ { s += $2 } END { print s + 0 }' "$log")"
 # The CLI end to end on real data (smoke profile): every core method, the whole run folder.

@@ -10,7 +10,7 @@ namespace SubnetNotebooks.Tests.Training;
 /// be freed mid-call under that thread: a native error, or a wrong value that makes the weights differ. So both runs
 /// must finish and their predictions (which follow from every weight) must be equal bit for bit.
 /// </summary>
-[Collection(nameof(GcStressTests))] // alone: the pressure thread slows every test beside it
+[Collection(nameof(GcStressTests))]
 public class GcStressTests : IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("subnet-gcstress-").FullName;
@@ -77,3 +77,12 @@ public class GcStressTests : IDisposable
         return predictions;
     }
 }
+
+/// <summary>
+/// The tests that force garbage collections from a second thread run alone, after every other collection: the collections
+/// reach the whole test process, and the tests' own code (fixtures such as <c>tensor * 2</c> or <c>torch.arange(n)</c>) is
+/// free to make temporary Scalars, which only the kit's code must not (<see cref="ScalarGuardTests"/>). A test beside the
+/// pressure thread could lose such a Scalar mid-call and take the test host down.
+/// </summary>
+[CollectionDefinition(nameof(GcStressTests), DisableParallelization = true)]
+public sealed class GcStressCollection;

@@ -9,7 +9,7 @@ namespace SubnetNotebooks.Tests.Training;
 /// must find a fault with TorchSharp's SGD and none with the kit's. Each runs in its own process, since a freed Scalar
 /// can also take the whole process down.
 /// </summary>
-[Collection(nameof(GcStressTests))] // alone: the pressure thread slows every test beside it
+[Collection(nameof(GcStressTests))] // alone: its child processes take both cores
 public class SgdRaceReproTests
 {
     static (int Code, string Out) Soak(int seconds, params string[] extra)
