@@ -11,7 +11,8 @@ namespace SubnetNotebooks.Pages;
 /// <c>dotnet run</c>) that runs the same cells in order and writes a <see cref="NotebookPage"/>. Notebook-only
 /// syntax maps to plain C#: <c>#!import setup.csx</c> and <c>#r</c> to a <c>#:project</c> reference of the kit,
 /// the usings of every cell to the top, a cell's final expression to <c>page.Show(...)</c>, <c>display(x)</c> to
-/// the page, and a variable a later cell declares again to a new name from that cell on.
+/// the page, a variable a later cell declares again to a new name from that cell on, and the types a cell declares
+/// (a user's network, say) to the end of the file, after the top-level statements, where C# wants them.
 /// </summary>
 public static class NotebookApp
 {
@@ -38,6 +39,7 @@ public static class NotebookApp
         AddUsings(usings, Parse("using SubnetNotebooks.Pages;"));
 
         var body = new StringBuilder();
+        var types = new StringBuilder();
         var declared = new HashSet<string>(StringComparer.Ordinal);
         var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
         int codeCell = 0;
@@ -54,6 +56,9 @@ public static class NotebookApp
             codeCell++;
             var root = Parse(Strip(source));
             AddUsings(usings, root);
+            foreach (var type in root.Members.Where(IsTypeDeclaration))
+                types.AppendLine().AppendLine($"// Declared in code cell {codeCell}.").AppendLine(type.ToFullString().Trim('\n', '\r'));
+            root = root.WithMembers(SyntaxFactory.List(root.Members.Where(m => !IsTypeDeclaration(m))));
             foreach (var variable in TopLevelVariables(root))
                 if (!declared.Add(variable)) renamed[variable] = $"{variable}{codeCell}";
             root = (CompilationUnitSyntax)new Renamer(renamed).Visit(root);
@@ -89,6 +94,7 @@ public static class NotebookApp
         app.AppendLine("page.Save();");
         app.AppendLine();
         app.AppendLine("static string AppFolder([System.Runtime.CompilerServices.CallerFilePath] string file = \"\") => Path.GetDirectoryName(file)!;");
+        app.Append(types);
         return app.ToString().ReplaceLineEndings("\n");
     }
 
@@ -105,6 +111,9 @@ public static class NotebookApp
         }
         return written;
     }
+
+    /// <summary>A class, struct, record, interface, enum or delegate declared at a cell's top level.</summary>
+    static bool IsTypeDeclaration(MemberDeclarationSyntax member) => member is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax;
 
     static CompilationUnitSyntax Parse(string code) => (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(code, Script).GetRoot();
 

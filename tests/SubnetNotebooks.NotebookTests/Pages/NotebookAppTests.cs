@@ -41,6 +41,27 @@ public class NotebookAppTests
         Assert.Contains("foreach (var i in new[] { x2 }) display(i);", app);
     }
 
+    [Fact]
+    public void TypesACellDeclaresMoveAfterTheTopLevelStatements()
+    {
+        var folder = Repository.NewTempFolder("app-export-types");
+        var notebook = ThrowawayNotebook.Write(folder, "09-toy.ipynb",
+            "var before = 1;",
+            "sealed class Block\n{\n    public int Width => 3;\n}\n\nrecord Point(int X);\nvar block = new Block();\nblock.Width",
+            "var after = new Point(before).X;");
+        var app = NotebookApp.Generate(notebook);
+
+        // The cell's statements stay in place (its final expression shown), its types go after every statement, in order.
+        Assert.Contains("page.Cell(2);\nvar block = new Block();\npage.Show(block.Width);\n\npage.Cell(3);", app);
+        int save = app.IndexOf("page.Save();", StringComparison.Ordinal), block = app.IndexOf("sealed class Block", StringComparison.Ordinal),
+            point = app.IndexOf("record Point(int X);", StringComparison.Ordinal);
+        Assert.True(save > 0 && block > save && point > block, $"types not after the statements:\n{app}");
+        Assert.Single(Regex.Matches(app, "sealed class Block"));
+        // As a plain C# file (not a script) the app parses without an error.
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(string.Join("\n", app.Split('\n').Where(l => !l.StartsWith("#:", StringComparison.Ordinal))));
+        Assert.DoesNotContain(tree.GetDiagnostics(), d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+    }
+
     /// <summary>Runs notebooks/apps/<paramref name="name"/>.cs in the smoke profile and returns its page's HTML.</summary>
     internal static async Task<string> RunApp(string name) => File.ReadAllText(await RunAppPage(name));
 
