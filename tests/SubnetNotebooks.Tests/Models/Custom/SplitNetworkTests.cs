@@ -54,6 +54,8 @@ public class SplitNetworkTests
         Assert.True(UserNetworks.MaxDifference(net.call(input), expected) < 1e-5);
         Assert.Equal(["stage", "block.conv1"], net.UnitGroups.Select(g => g.Name));
         Assert.Equal(["stem", "stem_bn", "block.conv2", "block.bn2"], net.UnitGroups[0].Layers);
+        Assert.Equal(0.2, net.Spec.Dropout); // the network's own Dropout(0.2), now the kit's seeded dropout
+        Assert.Single(net.modules().OfType<SubnetNotebooks.Models.SeededDropout>(), d => d.P == 0.2);
 
         using var split = Subnetworks.Split(net, 2);
         UserNetworks.AssertDisjointAndCovering(split);

@@ -24,7 +24,7 @@ static class UserNetworks
     public static Module<Tensor, Tensor> ResidualCnn()
     {
         manual_seed(11);
-        var net = new ResidualCnn(3, 8, 4);
+        var net = new ResidualCnn(3, 8, 4, dropout: 0.2);
         RandomiseBatchNorms(net);
         return net;
     }
@@ -102,23 +102,25 @@ sealed class UserBlock : Module<Tensor, Tensor>
     }
 }
 
-/// <summary>stem conv + BN + ReLU, one <see cref="UserBlock"/>, global pooling and a linear head.</summary>
+/// <summary>stem conv + BN + ReLU + 2x2 max-pool, one <see cref="UserBlock"/>, global pooling, dropout and a linear head: notebook 09's network.</summary>
 sealed class ResidualCnn : Module<Tensor, Tensor>
 {
-    readonly Module<Tensor, Tensor> stem, stem_bn, block, head;
+    readonly Module<Tensor, Tensor> stem, stem_bn, block, drop, head;
 
-    public ResidualCnn(int channels, int width, int classes) : base(nameof(ResidualCnn))
+    public ResidualCnn(int channels, int width, int classes, double dropout = 0) : base(nameof(ResidualCnn))
     {
         stem = Conv2d(channels, width, 3, padding: 1, bias: false);
         stem_bn = BatchNorm2d(width);
         block = new UserBlock(width);
+        drop = Dropout(dropout);
         head = Linear(width, classes);
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)
     {
-        var y = block.call(functional.relu(stem_bn.call(stem.call(x))));
-        return head.call(y.mean([2, 3]));
+        var y = functional.max_pool2d(functional.relu(stem_bn.call(stem.call(x))), [2, 2]);
+        y = block.call(y);
+        return head.call(drop.call(y.mean([2, 3])));
     }
 }
