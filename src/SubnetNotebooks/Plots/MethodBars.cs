@@ -47,10 +47,11 @@ public static class MethodBars
     {
         Validate(methods, metrics, values, errors);
         var order = Order(methods);
+        // Each panel's title names its metric, so the y axes carry none (a y title would sit over the panel to its left). The x
+        // range leaves room for the first and last labels, which may also reach into the gap beside the panel (cliponaxis).
         var panels = Enumerable.Range(0, metrics.Count).Select(k => Bars(methods, metrics[k], values, errors, k, legend: false, dots: true, order)
-            // The x range leaves room for the first and last labels.
-            .WithYAxisStyle<double, double, string>(TitleText: metrics[k], MinMax: PaddedRange(methods, values, errors, k))
-            .WithXAxisStyle<double, double, string>(MinMax: Tuple.Create(-0.6, methods.Count - 0.4))).ToArray();
+            .WithYAxisStyle<double, double, string>(MinMax: PaddedRange(methods, values, errors, k))
+            .WithXAxisStyle<double, double, string>(MinMax: Tuple.Create(-0.75, methods.Count - 0.25))).ToArray();
         return ChartLayout.Grid(title, panels, metrics, columns: Math.Min(4, metrics.Count), rowHeight: 360, xGap: 0.3);
     }
 
@@ -58,7 +59,7 @@ public static class MethodBars
     static int[] Order(IReadOnlyList<string> methods) =>
         MethodPalette.Ordered(Enumerable.Range(0, methods.Count), i => methods[i]).ToArray();
 
-    /// <summary>The y range of metric <paramref name="k"/>: its values (and error bars) with room above for the labels.</summary>
+    /// <summary>The y range of metric <paramref name="k"/>: its values (and error bars) with room above and below for the labels.</summary>
     static Tuple<double, double> PaddedRange(IReadOnlyList<string> methods, double[,] values, double[,]? errors, int k)
     {
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
@@ -71,7 +72,7 @@ public static class MethodBars
         }
         if (!double.IsFinite(lo)) return Tuple.Create(0.0, 1.0);
         double span = hi - lo > 0 ? hi - lo : Math.Max(Math.Abs(hi), 1e-3) * 0.1;
-        return Tuple.Create(lo - 0.15 * span, hi + 0.35 * span);
+        return Tuple.Create(lo - 0.3 * span, hi + 0.3 * span);
     }
 
     static void Validate(IReadOnlyList<string> methods, IReadOnlyList<string> metrics, double[,] values, double[,]? errors)
@@ -100,8 +101,11 @@ public static class MethodBars
             var marker = new Plotly.NET.TraceObjects.Marker();
             marker.SetProperty("size", 12);
             bars = Chart.Scatter<string, double, string>(x: names, y: y, mode: StyleParam.Mode.Markers_Text, Name: metric, ShowLegend: legend,
-                MultiText: y.Select(ChartLayout.Format).ToArray(), TextPosition: StyleParam.TextPosition.TopCenter, Marker: marker,
+                // Labels alternate above and below the dots, so neighbours with close values do not write over each other.
+                MultiText: y.Select(ChartLayout.Format).ToArray(),
+                MultiTextPosition: y.Select((_, i) => i % 2 == 0 ? StyleParam.TextPosition.TopCenter : StyleParam.TextPosition.BottomCenter).ToArray(), Marker: marker,
                 MarkerColor: Color.fromColors(colours));
+            GenericChart.getTraces(bars)[0].SetProperty("cliponaxis", false);
         }
         else bars = Chart.Column<double, string, string>(values: y, Keys: names, Name: metric, ShowLegend: legend);
         if (errors is null) return bars;

@@ -21,7 +21,11 @@ static class Figure
     public static string[] YAxisTitles(GenericChart chart) =>
         Of(chart).GetProperty("layout").EnumerateObject().Where(p => p.Name == "yaxis" || (p.Name.StartsWith("yaxis") && int.TryParse(p.Name[5..], out _)))
             .OrderBy(p => p.Name.Length).ThenBy(p => p.Name, StringComparer.Ordinal)
-            .Select(p => p.Value.TryGetProperty("title", out var t) ? t.GetProperty("text").GetString()! : "").ToArray();
+            .Select(p => p.Value.TryGetProperty("title", out var t) && t.TryGetProperty("text", out var text) ? text.GetString()! : "").ToArray();
+
+    /// <summary>The texts of the layout's annotations: a grid's panel titles, in panel order.</summary>
+    public static string[] PanelTitles(GenericChart chart) =>
+        Of(chart).GetProperty("layout").GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()!).ToArray();
 
     public static string Title(GenericChart chart) =>
         Of(chart).GetProperty("layout").GetProperty("title").GetProperty("text").GetString()!;

@@ -52,7 +52,7 @@ public class MethodBarsTests
     }
 
     [Fact]
-    public void PanelsGiveEveryMetricItsOwnYAxisAndWriteTheValues()
+    public void PanelsGiveEveryMetricItsOwnYAxisAndTitleAndWriteTheValues()
     {
         string[] methods = ["deep", "subnet"];
         var values = new double[,] { { 0.912, 0.3051, 0.0213 }, { 0.905, 0.2987, 0.0150 } };
@@ -60,8 +60,14 @@ public class MethodBarsTests
         var chart = MethodBars.Panels("Quality", methods, ["accuracy", "nll", "ece"], values);
         var traces = Figure.Traces(chart);
 
-        Assert.Equal(["accuracy", "nll", "ece"], Figure.YAxisTitles(chart));
+        // The metric is the panel's title, not a y title (which would sit over the panel to its left).
+        Assert.Equal(["accuracy", "nll", "ece"], Figure.PanelTitles(chart));
+        Assert.Equal(["", "", ""], Figure.YAxisTitles(chart));
         Assert.Equal(["y", "y2", "y3"], traces.Select(t => t.GetProperty("yaxis").GetString()));
+        // Labels of the first and last dots are not cut at the panel's edge.
+        Assert.All(traces, t => Assert.False(t.GetProperty("cliponaxis").GetBoolean()));
+        // Neighbours' labels on opposite sides of their dots: close values do not overwrite each other.
+        Assert.All(traces, t => Assert.Equal(["top center", "bottom center"], Figure.Strings(t.GetProperty("textposition"))));
         Assert.Equal([0.3051, 0.2987], Figure.Numbers(traces[1].GetProperty("y")));
         Assert.Equal(methods, Figure.Strings(traces[2].GetProperty("x")));
         Assert.Equal(["0.0213", "0.015"], Figure.Strings(traces[2].GetProperty("text")));
