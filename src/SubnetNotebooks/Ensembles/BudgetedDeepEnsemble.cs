@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Training;
 using static TorchSharp.torch;
@@ -38,6 +39,7 @@ public sealed class BudgetedDeepEnsemble(ModelRecipe recipe, TrainingOptions ref
     /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
+        using var held = HeldTensors.Hold(); // every tensor made below stays reachable until this call returns (Native/HeldTensors)
         _inner.Fit(context);
         long examples = TrainingCost.ExamplesPerEpoch(context.Train.Data.Count, context.Train.BatchSize, context.Train.DropLast, referenceOptions.MaxBatchesPerEpoch);
         _referenceFlops = (double)referenceOptions.Epochs * examples * TrainingCost.ForwardAndBackward * _inner.Models[0].FlopsPerExample();

@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Training;
 using static TorchSharp.torch;
@@ -55,6 +56,7 @@ public sealed class BudgetedSubnetworkEnsemble(ModelRecipe recipe, TrainingOptio
     /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
+        using var held = HeldTensors.Hold(); // every tensor made below stays reachable until this call returns (Native/HeldTensors)
         _inner?.Dispose();
         var train = context.Train;
         _referenceFlops = ReferenceEpochFlops(train.Data.Count, train.BatchSize, train.DropLast) * referenceOptions.Epochs;

@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Models;
 using SubnetNotebooks.Training;
@@ -34,6 +35,7 @@ public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, in
     /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
+        using var held = HeldTensors.Hold(); // every tensor made below stays reachable until this call returns (Native/HeldTensors)
         Dispose();
         for (int k = 0; k < members; k++)
         {
@@ -55,6 +57,7 @@ public sealed class DeepEnsemble(ModelRecipe recipe, TrainingOptions options, in
     public Tensor PredictMemberLogits(BatchIterator data, Device device)
     {
         if (_models.Count == 0) throw new InvalidOperationException($"{method}: call Fit before predicting.");
+        using var held = HeldTensors.Hold();
         using var scope = NewDisposeScope();
         return stack(_models.Select(m => Trainer.PredictLogits(m, data, device)).ToArray(), 0).MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Training;
 using TorchSharp;
@@ -71,6 +72,7 @@ public static class EnsembleExtensions
     /// <summary>Softmax over classes of member logits [M, N, C] (which it disposes): what PredictMembers returns.</summary>
     public static Tensor MemberProbabilities(Tensor memberLogits)
     {
+        using var held = HeldTensors.Hold();
         using (memberLogits) return nn.functional.softmax(memberLogits, 2);
     }
 }

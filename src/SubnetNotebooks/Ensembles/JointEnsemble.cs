@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Models;
 using SubnetNotebooks.Training;
@@ -30,6 +31,7 @@ public abstract class JointEnsemble(TrainingOptions options, int members, long s
     /// <summary>A freshly initialised network exactly as <see cref="Fit"/> starts from (the caller owns it).</summary>
     public EnsembleNetwork CreateNetwork()
     {
+        using var held = HeldTensors.Hold();
         manual_seed(seed);
         var network = Build();
         if (network.Members != members)
@@ -40,6 +42,7 @@ public abstract class JointEnsemble(TrainingOptions options, int members, long s
     /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
+        using var held = HeldTensors.Hold(); // every tensor made below stays reachable until this call returns (Native/HeldTensors)
         _network?.Dispose();
         _network = CreateNetwork();
         _network.to(context.Device);
@@ -60,8 +63,11 @@ public abstract class JointEnsemble(TrainingOptions options, int members, long s
 
     /// <summary>Member logits of <paramref name="network"/> over <paramref name="data"/> in evaluation mode, in order.</summary>
     /// <returns>float32 [M, N, C] on the CPU</returns>
-    public static Tensor PredictMemberLogits(EnsembleNetwork network, BatchIterator data, Device device) =>
-        Trainer.PredictBatches(network, data, device, x => network.MemberLogits(x), concatDim: 1);
+    public static Tensor PredictMemberLogits(EnsembleNetwork network, BatchIterator data, Device device)
+    {
+        using var held = HeldTensors.Hold();
+        return Trainer.PredictBatches(network, data, device, x => network.MemberLogits(x), concatDim: 1);
+    }
 
     /// <inheritdoc/>
     public long Parameters => Network.Parameters;

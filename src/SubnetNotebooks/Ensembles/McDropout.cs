@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Models;
 using SubnetNotebooks.Training;
@@ -26,6 +27,7 @@ public sealed class McDropout(ModelRecipe recipe, TrainingOptions options, int p
     /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
+        using var held = HeldTensors.Hold(); // every tensor made below stays reachable until this call returns (Native/HeldTensors)
         if (dropout <= 0) throw new ArgumentException("mcdropout needs a dropout rate above 0 (--set dropout=0.2).");
         _network.Fit(context);
     }
@@ -36,6 +38,7 @@ public sealed class McDropout(ModelRecipe recipe, TrainingOptions options, int p
     /// <summary>M stochastic passes (seeded, so repeatable): only dropout is random, BatchNorm uses its running statistics.</summary>
     public Tensor PredictMemberLogits(BatchIterator data, Device device)
     {
+        using var held = HeldTensors.Hold();
         var model = Model;
         model.eval();
         model.SetTestTimeDropout(true);

@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Models;
 using SubnetNotebooks.Training;
@@ -27,6 +28,7 @@ public sealed class SingleModel(ModelRecipe recipe, TrainingOptions options, lon
     /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
+        using var held = HeldTensors.Hold(); // every tensor made below stays reachable until this call returns (Native/HeldTensors)
         _model?.Dispose();
         _model = recipe(seed, dropout);
         _model.to(context.Device);
@@ -40,6 +42,7 @@ public sealed class SingleModel(ModelRecipe recipe, TrainingOptions options, lon
     /// <inheritdoc/>
     public Tensor PredictMemberLogits(BatchIterator data, Device device)
     {
+        using var held = HeldTensors.Hold();
         using var logits = Trainer.PredictLogits(Model, data, device);
         return logits.unsqueeze(0).clone();
     }

@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Masking;
 using SubnetNotebooks.Models;
@@ -65,6 +66,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     /// <inheritdoc/>
     public void Fit(EnsembleTrainingContext context)
     {
+        using var held = HeldTensors.Hold(); // every tensor made below stays reachable until this call returns (Native/HeldTensors)
         FitParent(context);
         Split(context);
         FitMembers(context);
@@ -73,6 +75,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     /// <summary>Step 1: trains the parent network (checkpoint "subnet/parent").</summary>
     public TrainingResult FitParent(EnsembleTrainingContext context)
     {
+        using var held = HeldTensors.Hold();
         DisposeModels();
         _parent = recipe(seed, parentDropout);
         _parent.to(context.Device);
@@ -85,6 +88,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     /// <summary>Steps 2-3: scores the parent's units and partitions them into M disjoint subnetworks.</summary>
     public SubnetworkPartition Split(EnsembleTrainingContext context)
     {
+        using var held = HeldTensors.Hold();
         var batches = settings.Criterion == PruningCriterion.Taylor ? context.Train.Epoch(0, context.Device).Take(settings.TaylorBatches) : null;
         Partition = Partitioner.Split(Parent, settings.Members, settings.Criterion, settings.Strategy, settings.Granularity, seed, batches);
         return Partition;
@@ -121,6 +125,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     /// </summary>
     public void ContinueMembers(int memberEpochs, EnsembleTrainingContext context)
     {
+        using var held = HeldTensors.Hold();
         var chosen = ExecutionChoice ?? throw new InvalidOperationException($"{method}: train the members first (FitMembers).");
         if (memberEpochs < 1) throw new ArgumentOutOfRangeException(nameof(memberEpochs), memberEpochs, "at least one member epoch");
         memberOptions = memberOptions with { Epochs = memberEpochs };
@@ -133,6 +138,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
 
     void FitMembers(EnsembleTrainingContext context, ExecutionChoice? chosen)
     {
+        using var held = HeldTensors.Hold();
         var partition = Partition ?? Split(context);
         DisposeMembers();
         _memberRunsFrom = _runs.Count;
@@ -216,6 +222,7 @@ public sealed class SubnetworkEnsemble(ModelRecipe recipe, TrainingOptions paren
     public Tensor PredictMemberLogits(BatchIterator data, Device device)
     {
         if (_members.Count == 0) throw new InvalidOperationException($"{method}: call Fit before predicting.");
+        using var held = HeldTensors.Hold();
         if (_fused is not null) return PredictFused(_fused, data, device);
         using var scope = NewDisposeScope();
         return stack(_members.Select(m => Trainer.PredictLogits(m, data, device)).ToArray(), 0).MoveToOuterDisposeScope();

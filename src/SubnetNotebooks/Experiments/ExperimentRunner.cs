@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using System.Diagnostics;
 using SubnetNotebooks.Data;
 using SubnetNotebooks.Ensembles;
@@ -132,6 +133,7 @@ public static class ExperimentRunner
     /// <param name="labels">[N] labels of the predictions (null: those of <paramref name="data"/>)</param>
     public static Predictions Predict(IEnsemble ensemble, BatchIterator data, Device device, Tensor? labels = null)
     {
+        using var held = HeldTensors.Hold();
         labels ??= data.Data.Labels;
         using var logits = ensemble.PredictMemberLogits(data, device);
         if (logits is null)
@@ -146,6 +148,7 @@ public static class ExperimentRunner
     /// <summary>Predicts the test, validation and OOD sets with a trained ensemble and evaluates every metric.</summary>
     public static (MethodOutcome Outcome, Predictions Test) Evaluate(IEnsemble ensemble, ExperimentData data, ExperimentConfig config, Device device)
     {
+        using var held = HeldTensors.Hold(); // every tensor made below stays reachable until this call returns (Native/HeldTensors)
         var clock = Stopwatch.StartNew();
         var test = Predict(ensemble, data.EvaluationBatches(data.Test, config), device);
         double inferenceSeconds = clock.Elapsed.TotalSeconds;

@@ -82,6 +82,7 @@ public static class ShiftEvaluation
     public static ShiftReport Measure(IEnsemble ensemble, CorruptionBenchmark benchmark, ImageDataset test, Normalization normalization,
         int batchSize, Device device, int samples, long seed)
     {
+        using var held = HeldTensors.Hold();
         int n = samples > 0 ? Math.Min(samples, benchmark.PerSeverity) : benchmark.PerSeverity;
         var positions = Enumerable.Range(0, benchmark.PerSeverity).Select(i => (long)i).ToArray();
         new Random(unchecked((int)(seed * 7_919 + 13))).Shuffle(positions);

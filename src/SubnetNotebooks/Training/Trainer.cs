@@ -119,6 +119,7 @@ public static class Trainer
         CancellationToken cancellation)
     {
         options.Validate(run);
+        using var held = HeldTensors.Hold(); // every tensor made below stays reachable until the run returns (Native/HeldTensors)
         // One writer per training run: a second process on the same checkpoint folder waits here (or fails with --no-wait).
         using var writer = checkpointFolder is null ? null
             : TrainingLock.Acquire(System.IO.Path.Combine(checkpointFolder, TrainingLock.FileName), $"Training run {run}", cancellation: cancellation);
@@ -137,6 +138,9 @@ public static class Trainer
         int batches = options.MaxBatchesPerEpoch > 0 ? Math.Min(options.MaxBatchesPerEpoch, batchesPerEpoch) : batchesPerEpoch;
         for (int epoch = start; epoch < options.Epochs; epoch++)
         {
+            // What an epoch makes outside its steps (its seed draw, validation, checkpoint) is disposed with it, so the hold
+            // above does not grow with the number of epochs.
+            using var epochScope = NewDisposeScope();
             double lr = options.LearningRateAt(epoch);
             TrainingRandom.SeedEpoch(device);
             optimizer.LearningRate = lr;

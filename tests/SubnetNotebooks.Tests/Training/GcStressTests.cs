@@ -62,6 +62,34 @@ public class GcStressTests : IDisposable
                 $"{family} ({execution}) {method}: the predictions trained under garbage collections differ from those trained without");
     }
 
+    /// <summary>
+    /// The rule that makes the test above pass by construction rather than by luck: while the kit trains and predicts, every
+    /// tensor it makes on the calling thread belongs to a dispose scope, which keeps it reachable, so no garbage collection
+    /// can finalize a temporary (a receiver or argument of a libtorch call that nothing else holds) in the middle of that
+    /// call. TorchSharp counts the tensors made outside any scope, per thread.
+    /// </summary>
+    [Theory]
+    [InlineData("mlp", "fused")]
+    [InlineData("smallcnn", "compact")]
+    [InlineData("resnet18", "fused")]
+    [InlineData("wrn", "compact")]
+    public void EveryTensorTheKitMakesWhileTrainingBelongsToADisposeScope(string family, string execution)
+    {
+        // The whole of what a run does per method: build, train, predict, and evaluate (corrupted copies included).
+        var config = Config(family, execution) with { ShiftSamples = 40 };
+        var methods = family == "wrn" ? TrainedMethods.Where(m => m != "packed").ToArray() : TrainedMethods;
+        using var session = ExperimentSession.Open(config, Path.Combine(_dir, "scoped"));
+        var outside = new List<string>();
+        foreach (var method in methods)
+        {
+            long before = TorchSharp.DisposeScopeManager.Statistics.CreatedOutsideScopeCount;
+            session.Train(method);
+            long made = TorchSharp.DisposeScopeManager.Statistics.CreatedOutsideScopeCount - before;
+            if (made != 0) outside.Add($"{method}: {made}");
+        }
+        Assert.True(outside.Count == 0, $"{family} ({execution}): tensors made outside any dispose scope while training and evaluating: {string.Join(", ", outside)}");
+    }
+
     /// <summary>Trains each method (checkpoints in <paramref name="folder"/>) and returns its member probabilities on the test split.</summary>
     static Dictionary<string, float[]> TrainAndPredict(ExperimentConfig config, string[] methods, string folder)
     {
