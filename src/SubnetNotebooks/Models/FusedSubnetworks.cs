@@ -6,18 +6,30 @@ using static TorchSharp.torch;
 namespace SubnetNotebooks.Models;
 
 /// <summary>
-/// M compacted subnetworks of one architecture run as ONE grouped (block-diagonal) network: grouped linear layers
-/// (batched matmul over weights [M, out, in]), grouped convolutions (groups = M), BatchNorm over M * C channels.
-/// Every parameter is member-major (its leading dimension is M times the member's), member m's outputs depend only on
-/// member m's inputs and parameters, so a training step of the fused network is M independent training steps done in
-/// one pass. Parameter names equal the members' (e.g. "fc1.weight", "bn2.running_var"), so weights move between the
-/// fused network and the thin members with <see cref="CopyFrom"/> and <see cref="CopyInto"/>.
+/// M compacted subnetworks of one architecture run as ONE grouped (block-diagonal) network, derived from the member
+/// model itself: a fresh copy of the member is built at the members' widths and each of its masked layers is swapped, at
+/// the same place, for the grouped equivalent: a convolution for a <see cref="GroupedConv2d"/> (groups = M), a linear
+/// layer for a <see cref="MemberMajorLinear"/> (batched matmul over weights [M, out, in]), a BatchNorm for one over
+/// M * C channels (<see cref="MemberBatchNorm"/>); its dropout stays. The member's own forward pass then runs every
+/// member at once on member-major channels. Every parameter is member-major (its leading dimension is M times the
+/// member's), member m's outputs depend only on member m's inputs and parameters, so a training step of the fused
+/// network is M independent training steps done in one pass. Parameter names equal the members' (e.g. "fc1.weight",
+/// "stage1_0.bn2.running_var"), so weights move between the fused network and the thin members with
+/// <see cref="CopyFrom"/> and <see cref="CopyInto"/>.
 /// Input: [batch, C, H, W] shared by every member, or [M, batch, C, H, W] one batch per member; output: [M, batch, classes].
 /// </summary>
-public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
+public sealed class FusedSubnetworks : nn.Module<Tensor, Tensor>
 {
-    /// <summary>Stores M and the member architecture; subclasses build the grouped layers.</summary>
-    protected FusedSubnetworks(string name, PrunableModel first, int members) : base(name)
+    /// <summary>Holds the rebuilt member's network outside TorchSharp's registry (its children are registered on this module).</summary>
+    sealed class Root(nn.Module<Tensor, Tensor> module)
+    {
+        public nn.Module<Tensor, Tensor> Module { get; } = module;
+    }
+
+    readonly Root _network;
+
+    /// <summary>Builds the fused network of <paramref name="members"/> copies of <paramref name="first"/>'s architecture and widths (zero weights).</summary>
+    FusedSubnetworks(PrunableModel first, int members) : base(nameof(FusedSubnetworks))
     {
         Members = members;
         Classes = first.Classes;
@@ -26,7 +38,32 @@ public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
         Width = first.Width;
         Spec = first.Spec;
         GroupWidths = first.UnitGroups.ToDictionary(g => g.Name, g => g.Units);
+        // The copy's layers draw initial weights that are dropped; the global generator is put back, so fusing draws nothing.
+        PrunableModel copy;
+        using (var rng = Generator.Default.get_state())
+        {
+            copy = first.WithWidths(GroupWidths);
+            Generator.Default.set_state(rng);
+        }
+        var network = copy.Network;
+        _network = new Root(network);
+        var byPath = ModuleSurgery.ModulesByPath(network);
+        foreach (var layer in copy.MaskedLayers)
+        {
+            ModuleSurgery.ReplaceAt(byPath, layer.Path, Grouped(layer, members));
+            layer.Dispose();
+        }
+        foreach (var (name, child) in network.named_children()) register_module(name, child);
     }
+
+    /// <summary>The grouped layer of M members that stands for <paramref name="layer"/> of one member (zero weights).</summary>
+    static nn.Module Grouped(MaskedLayer layer, int members) => layer switch
+    {
+        MaskedConv2d conv => new GroupedConv2d(members, conv.InputUnits, conv.OutputUnits, conv.Kernel, conv.Stride, conv.Padding),
+        MaskedLinear linear => new MemberMajorLinear(members, linear.InputUnits, linear.OutputUnits, linear.Bias is not null),
+        MaskedBatchNorm2d norm => MemberBatchNorm(members, norm.OutputUnits),
+        _ => throw new InvalidOperationException($"Layer '{layer.Path}' is a {layer.GetType().Name}, which the fused network has no grouped form of."),
+    };
 
     /// <summary>M, the number of fused members.</summary>
     public int Members { get; }
@@ -47,19 +84,19 @@ public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>
-    /// Why <paramref name="members"/> cannot be fused, or null when they can: they must be unmasked thin models of a
-    /// supported family (mlp, smallcnn, resnet18, wrn) with identical group widths (an even split, e.g. widths divisible by M).
+    /// Why <paramref name="members"/> cannot be fused, or null when they can: they must be unmasked thin models of one
+    /// architecture (any kit model or split network whose convolutions have no bias) with identical group widths (an even
+    /// split, e.g. widths divisible by M).
     /// </summary>
     public static string? WhyNotFusable(IReadOnlyList<PrunableModel> members)
     {
         if (members.Count == 0) return "there are no members";
         var first = members[0];
-        if (first is not (Mlp or SmallCnn or ResNet18 or WideResNet or SplitNetwork))
-            return $"fused execution supports mlp, smallcnn, resnet18, wrn and split networks, not {first.Spec.Kind}";
-        if (first is SplitNetwork split && FusedSplitNetwork.WhyNot(split) is { } why) return why;
+        if (first.MaskedLayers.OfType<MaskedConv2d>().FirstOrDefault(c => c.Bias is not null) is { } biased)
+            return $"convolution '{biased.Path}' has a bias, which the fused grouped convolution does not hold (build it with bias: false before a BatchNorm)";
         foreach (var m in members)
         {
-            if (m.GetType() != first.GetType()) return "the members are of different families";
+            if (m.GetType() != first.GetType() || m.Spec.Kind != first.Spec.Kind) return "the members are of different families";
             if (m.Mask is not null) return "a member is masked, not compacted (fusion needs unit-level masks compacted into thin models)";
             foreach (var g in first.UnitGroups)
             {
@@ -78,19 +115,28 @@ public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
         var why = WhyNotFusable(members);
         if (why is not null)
             throw new ArgumentException($"Cannot fuse {members.Count} subnetworks: {why}. Use execution 'compact' (--set execution=compact).");
-        FusedSubnetworks fused = members[0] switch
-        {
-            Mlp mlp => new FusedMlp(mlp, members.Count),
-            SmallCnn cnn => new FusedSmallCnn(cnn, members.Count),
-            ResNet18 resnet => new FusedResNet18(resnet, members.Count),
-            WideResNet wrn => new FusedWideResNet(wrn, members.Count),
-            SplitNetwork split => new FusedSplitNetwork(split, members.Count),
-            _ => throw new InvalidOperationException("unreachable: WhyNotFusable accepted an unsupported family"),
-        };
+        var fused = new FusedSubnetworks(members[0], members.Count);
         fused.to(members[0].MaskedLayers[0].Weight.device);
         fused.CopyFrom(members);
         fused.train(members[0].training);
         return fused;
+    }
+
+    /// <summary>Sets the rebuilt member network's mode too (its forward may read it).</summary>
+    /// <param name="train">true: training mode</param>
+    public override void train(bool train = true)
+    {
+        _network.Module.train(train);
+        base.train(train);
+    }
+
+    /// <summary>Computes every member's logits.</summary>
+    /// <param name="input">[batch, C, H, W] shared by every member, or [M, batch, C, H, W]</param>
+    /// <returns>[M, batch, classes] logits</returns>
+    public override Tensor forward(Tensor input)
+    {
+        var logits = _network.Module.call(MemberChannels(input));
+        return logits.view(logits.shape[0], Members, Classes).transpose(0, 1);
     }
 
     /// <summary>How the grouped convolutions compute (same outputs either way); setting it sets every <see cref="GroupedConv2d"/>.</summary>
@@ -141,31 +187,16 @@ public abstract class FusedSubnetworks : nn.Module<Tensor, Tensor>
     /// <summary>BatchNorm over the M * C member-major channels of M members of C channels each (eps 1e-5, momentum 0.1, as the members').</summary>
     public static PlainBatchNorm2d MemberBatchNorm(int members, int channels) => new((long)members * channels, eps: 1e-5, momentum: 0.1);
 
-    /// <summary>The masked layer at <paramref name="path"/> of a thin member (its widths size the fused layer).</summary>
-    protected static MaskedLayer LayerOf(PrunableModel member, string path) =>
-        member.MaskedLayers.FirstOrDefault(l => l.Path == path)
-        ?? throw new ArgumentException($"{member.Spec.Kind} member has no layer '{path}'; fused {member.Spec.Kind} expects the kit's {member.GetType().Name} layout.");
-
     /// <summary>The input as channels: a shared batch stays [batch, C, H, W]; per-member batches become member-major channel blocks.</summary>
     /// <param name="input">[batch, C, H, W] or [M, batch, C, H, W]</param>
     /// <returns>[batch, C, H, W] or [batch, M * C, H, W]</returns>
-    protected Tensor MemberChannels(Tensor input) =>
+    Tensor MemberChannels(Tensor input) =>
         IsShared(input) ? input : input.transpose(0, 1).reshape(input.shape[1], Members * Channels, input.shape[3], input.shape[4]);
-
-    /// <summary>Global average pooling of member-major channels, then every member's head on its own features.</summary>
-    /// <param name="head">the grouped head</param>
-    /// <param name="features">[batch, M * C, H, W]</param>
-    /// <returns>[M, batch, classes] logits</returns>
-    protected Tensor PooledHead(GroupedLinear head, Tensor features)
-    {
-        var pooled = features.mean([2, 3]);
-        return head.call(pooled.view(pooled.shape[0], Members, -1).transpose(0, 1));
-    }
 
     /// <summary>Turns the input into per-member form: a shared batch stays [batch, ...], per-member batches are checked.</summary>
     /// <param name="input">[batch, C, H, W] or [M, batch, C, H, W]</param>
     /// <returns>true when the input is shared by every member</returns>
-    protected bool IsShared(Tensor input)
+    bool IsShared(Tensor input)
     {
         if (input.dim() == 4) return true;
         if (input.dim() == 5 && input.shape[0] == Members) return false;

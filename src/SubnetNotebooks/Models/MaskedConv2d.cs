@@ -57,6 +57,13 @@ public sealed class MaskedConv2d : MaskedLayer
     /// <summary>Output width for the input size given at construction.</summary>
     public int OutputWidth { get; }
 
+    /// <summary>Kernel size k.</summary>
+    internal int Kernel => (int)weight.shape[2];
+    /// <summary>Stride.</summary>
+    internal int Stride => (int)_stride;
+    /// <summary>Zero padding on each side.</summary>
+    internal int Padding => (int)_padding;
+
     /// <summary>floor((size + 2 padding - kernel) / stride) + 1.</summary>
     public static int OutputSize(int size, int kernel, int stride, int padding) => (size + 2 * padding - kernel) / stride + 1;
 

@@ -10,9 +10,10 @@ namespace SubnetNotebooks.Models;
 /// </summary>
 public sealed class Mlp : PrunableModel
 {
-    readonly MaskedLinear[] _hidden;
+    // Layers are held as nn.Module<Tensor, Tensor> (here and in the other kit models) so that the fused network swaps in grouped ones.
+    readonly nn.Module<Tensor, Tensor>[] _hidden;
     readonly SeededDropout?[] _drop;
-    readonly MaskedLinear head;
+    readonly nn.Module<Tensor, Tensor> head;
 
     /// <summary>Builds the MLP of <paramref name="spec"/> (Widths = hidden sizes, possibly empty for a linear model).</summary>
     /// <param name="spec">architecture</param>
@@ -26,7 +27,7 @@ public sealed class Mlp : PrunableModel
     {
         var inputs = channels * height * width;
         string? inGroup = null;
-        _hidden = new MaskedLinear[spec.Widths.Length];
+        _hidden = new nn.Module<Tensor, Tensor>[spec.Widths.Length];
         _drop = new SeededDropout?[spec.Widths.Length];
         for (var i = 0; i < spec.Widths.Length; i++)
         {

@@ -108,6 +108,12 @@ public abstract class PrunableModel : nn.Module<Tensor, Tensor>
     /// <param name="widths">group name to width; every group of this model</param>
     internal abstract PrunableModel WithWidths(IReadOnlyDictionary<string, int> widths);
 
+    /// <summary>
+    /// The module whose forward pass is the model's and below which <see cref="MaskedLayer.Path"/>s are found: the model
+    /// itself, or the user's network of a <see cref="Custom.SplitNetwork"/>. The fused network swaps layers below it.
+    /// </summary>
+    internal virtual nn.Module<Tensor, Tensor> Network => this;
+
     /// <summary>Width of a group: the override when given, else the default.</summary>
     protected static int WidthOf(IReadOnlyDictionary<string, int>? widths, string group, int fallback) =>
         widths is not null && widths.TryGetValue(group, out var w) ? w : fallback;

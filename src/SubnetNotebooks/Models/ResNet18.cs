@@ -14,11 +14,11 @@ public sealed class ResNet18 : PrunableModel
     /// <summary>Stage widths when the spec gives none.</summary>
     public static readonly int[] DefaultWidths = [64, 128, 256, 512];
 
-    readonly MaskedConv2d stem;
-    readonly MaskedBatchNorm2d stem_bn;
+    readonly nn.Module<Tensor, Tensor> stem;
+    readonly nn.Module<Tensor, Tensor> stem_bn;
     readonly ResNetBasicBlock[] _blocks;
     readonly SeededDropout?[] _drop;
-    readonly MaskedLinear head;
+    readonly nn.Module<Tensor, Tensor> head;
 
     /// <summary>Builds ResNet-18 with the spec's four stage widths (default 64, 128, 256, 512).</summary>
     /// <param name="spec">architecture</param>
@@ -37,11 +37,12 @@ public sealed class ResNet18 : PrunableModel
         var stream = "stage1";
         var streamWidth = WidthOf(widths, stream, stages[0]);
         var specIn = stages[0];
-        stem = Track(new MaskedConv2d("stem", channels, streamWidth, 3, 1, 1, (height, width), stream, null, kaimingFanOut: true));
+        var stemConv = Track(new MaskedConv2d("stem", channels, streamWidth, 3, 1, 1, (height, width), stream, null, kaimingFanOut: true));
+        stem = stemConv;
         stem_bn = Track(new MaskedBatchNorm2d("stem_bn", streamWidth, stream));
         register_module("stem", stem);
         register_module("stem_bn", stem_bn);
-        var size = (stem.OutputHeight, stem.OutputWidth);
+        var size = (stemConv.OutputHeight, stemConv.OutputWidth);
         _blocks = new ResNetBasicBlock[8];
         _drop = new SeededDropout?[8];
         for (var s = 0; s < 4; s++)

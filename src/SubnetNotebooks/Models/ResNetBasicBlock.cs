@@ -11,12 +11,12 @@ namespace SubnetNotebooks.Models;
 /// </summary>
 public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
 {
-    readonly MaskedConv2d conv1;
-    readonly MaskedBatchNorm2d bn1;
-    readonly MaskedConv2d conv2;
-    readonly MaskedBatchNorm2d bn2;
-    readonly MaskedConv2d? shortcut;
-    readonly MaskedBatchNorm2d? shortcut_bn;
+    readonly nn.Module<Tensor, Tensor> conv1;
+    readonly nn.Module<Tensor, Tensor> bn1;
+    readonly nn.Module<Tensor, Tensor> conv2;
+    readonly nn.Module<Tensor, Tensor> bn2;
+    readonly nn.Module<Tensor, Tensor>? shortcut;
+    readonly nn.Module<Tensor, Tensor>? shortcut_bn;
 
     /// <summary>Builds the block.</summary>
     /// <param name="path">module path, e.g. "stage2_0"</param>
@@ -32,9 +32,10 @@ public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
     public ResNetBasicBlock(string path, int inputs, int mid, int outputs, int stride, bool projection, (int H, int W) inputSize,
         string inStream, string midGroup, string outStream) : base(nameof(ResNetBasicBlock))
     {
-        conv1 = new MaskedConv2d($"{path}.conv1", inputs, mid, 3, stride, 1, inputSize, midGroup, inStream, kaimingFanOut: true);
+        var first = new MaskedConv2d($"{path}.conv1", inputs, mid, 3, stride, 1, inputSize, midGroup, inStream, kaimingFanOut: true);
+        conv1 = first;
         bn1 = new MaskedBatchNorm2d($"{path}.bn1", mid, midGroup);
-        var size = (conv1.OutputHeight, conv1.OutputWidth);
+        var size = (first.OutputHeight, first.OutputWidth);
         conv2 = new MaskedConv2d($"{path}.conv2", mid, outputs, 3, 1, 1, size, outStream, midGroup, kaimingFanOut: true);
         bn2 = new MaskedBatchNorm2d($"{path}.bn2", outputs, outStream);
         if (projection)
@@ -51,7 +52,7 @@ public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
 
     /// <summary>The block's masked layers in forward order.</summary>
     public IEnumerable<MaskedLayer> Layers =>
-        new MaskedLayer?[] { conv1, bn1, conv2, bn2, shortcut, shortcut_bn }.OfType<MaskedLayer>();
+        new nn.Module?[] { conv1, bn1, conv2, bn2, shortcut, shortcut_bn }.OfType<MaskedLayer>();
 
     /// <summary>Applies the block.</summary>
     /// <param name="input">[batch, inputs, H, W]</param>

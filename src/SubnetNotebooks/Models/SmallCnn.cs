@@ -10,11 +10,11 @@ namespace SubnetNotebooks.Models;
 /// </summary>
 public sealed class SmallCnn : PrunableModel
 {
-    readonly MaskedConv2d[] _convs;
-    readonly MaskedBatchNorm2d[] _norms;
+    readonly nn.Module<Tensor, Tensor>[] _convs;
+    readonly nn.Module<Tensor, Tensor>[] _norms;
     readonly bool[] _pool;
     readonly SeededDropout?[] _drop;
-    readonly MaskedLinear head;
+    readonly nn.Module<Tensor, Tensor> head;
 
     /// <summary>Builds the CNN of <paramref name="spec"/> (Widths = output channels of each block, at least one).</summary>
     /// <param name="spec">architecture</param>
@@ -29,8 +29,8 @@ public sealed class SmallCnn : PrunableModel
         if (spec.Widths.Length == 0)
             throw new ArgumentException("SmallCnn needs at least one conv block width, e.g. Widths = [32, 64, 128].");
         var n = spec.Widths.Length;
-        _convs = new MaskedConv2d[n];
-        _norms = new MaskedBatchNorm2d[n];
+        _convs = new nn.Module<Tensor, Tensor>[n];
+        _norms = new nn.Module<Tensor, Tensor>[n];
         _pool = new bool[n];
         _drop = new SeededDropout?[n];
         var (h, w) = (height, width);

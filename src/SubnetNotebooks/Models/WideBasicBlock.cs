@@ -12,12 +12,12 @@ namespace SubnetNotebooks.Models;
 /// </summary>
 public sealed class WideBasicBlock : nn.Module<Tensor, Tensor>
 {
-    readonly MaskedBatchNorm2d bn1;
-    readonly MaskedConv2d conv1;
-    readonly MaskedBatchNorm2d bn2;
+    readonly nn.Module<Tensor, Tensor> bn1;
+    readonly nn.Module<Tensor, Tensor> conv1;
+    readonly nn.Module<Tensor, Tensor> bn2;
     readonly SeededDropout? drop;
-    readonly MaskedConv2d conv2;
-    readonly MaskedConv2d? shortcut;
+    readonly nn.Module<Tensor, Tensor> conv2;
+    readonly nn.Module<Tensor, Tensor>? shortcut;
 
     /// <summary>Builds the block.</summary>
     /// <param name="path">module path, e.g. "group2_0"</param>
@@ -35,10 +35,11 @@ public sealed class WideBasicBlock : nn.Module<Tensor, Tensor>
         string inStream, string midGroup, string outStream, SeededDropout? dropout) : base(nameof(WideBasicBlock))
     {
         bn1 = new MaskedBatchNorm2d($"{path}.bn1", inputs, inStream);
-        conv1 = new MaskedConv2d($"{path}.conv1", inputs, mid, 3, stride, 1, inputSize, midGroup, inStream, kaimingFanOut: true);
+        var first = new MaskedConv2d($"{path}.conv1", inputs, mid, 3, stride, 1, inputSize, midGroup, inStream, kaimingFanOut: true);
+        conv1 = first;
         bn2 = new MaskedBatchNorm2d($"{path}.bn2", mid, midGroup);
         drop = dropout;
-        var size = (conv1.OutputHeight, conv1.OutputWidth);
+        var size = (first.OutputHeight, first.OutputWidth);
         conv2 = new MaskedConv2d($"{path}.conv2", mid, outputs, 3, 1, 1, size, outStream, midGroup, kaimingFanOut: true);
         if (projection)
             shortcut = new MaskedConv2d($"{path}.shortcut", inputs, outputs, 1, stride, 0, inputSize, outStream, inStream, kaimingFanOut: true);
@@ -51,7 +52,7 @@ public sealed class WideBasicBlock : nn.Module<Tensor, Tensor>
 
     /// <summary>The block's masked layers in forward order.</summary>
     public IEnumerable<MaskedLayer> Layers =>
-        new MaskedLayer?[] { bn1, conv1, bn2, conv2, shortcut }.OfType<MaskedLayer>();
+        new nn.Module?[] { bn1, conv1, bn2, conv2, shortcut }.OfType<MaskedLayer>();
 
     /// <summary>Applies the block.</summary>
     /// <param name="input">[batch, inputs, H, W]</param>

@@ -11,10 +11,10 @@ namespace SubnetNotebooks.Models;
 /// </summary>
 public sealed class WideResNet : PrunableModel
 {
-    readonly MaskedConv2d stem;
+    readonly nn.Module<Tensor, Tensor> stem;
     readonly WideBasicBlock[] _blocks;
-    readonly MaskedBatchNorm2d final_bn;
-    readonly MaskedLinear head;
+    readonly nn.Module<Tensor, Tensor> final_bn;
+    readonly nn.Module<Tensor, Tensor> head;
 
     /// <summary>Builds WRN-depth-k from the spec's Depth and WidthFactor (or its four explicit widths).</summary>
     /// <param name="spec">architecture</param>
@@ -39,9 +39,10 @@ public sealed class WideResNet : PrunableModel
         var stream = "stem";
         var streamWidth = WidthOf(widths, stream, plan[0]);
         var specIn = plan[0];
-        stem = Track(new MaskedConv2d("stem", channels, streamWidth, 3, 1, 1, (height, width), stream, null, kaimingFanOut: true));
+        var stemConv = Track(new MaskedConv2d("stem", channels, streamWidth, 3, 1, 1, (height, width), stream, null, kaimingFanOut: true));
+        stem = stemConv;
         register_module("stem", stem);
-        var size = (stem.OutputHeight, stem.OutputWidth);
+        var size = (stemConv.OutputHeight, stemConv.OutputWidth);
         _blocks = new WideBasicBlock[3 * n];
         for (var g = 0; g < 3; g++)
             for (var b = 0; b < n; b++)
@@ -61,8 +62,9 @@ public sealed class WideResNet : PrunableModel
             }
         final_bn = Track(new MaskedBatchNorm2d("final_bn", streamWidth, stream));
         register_module("final_bn", final_bn);
-        head = Track(new MaskedLinear("head", streamWidth, classes, null, stream));
-        using (no_grad()) head.Bias!.zero_();
+        var headLinear = Track(new MaskedLinear("head", streamWidth, classes, null, stream));
+        using (no_grad()) headLinear.Bias!.zero_();
+        head = headLinear;
         register_module("head", head);
         Seal();
     }

@@ -143,6 +143,38 @@ public class FusedSubnetworksTests
         foreach (var m in members) m.Dispose();
     }
 
+    [Theory]
+    [InlineData("mlp", "fc2.bias")]
+    [InlineData("smallcnn", "bn2.running_var")]
+    [InlineData("resnet18", "stage2_0.shortcut_bn.num_batches_tracked")]
+    [InlineData("wrn", "group2_0.shortcut.weight")]
+    public void StateNamesAreTheMembersAndEveryLayerIsGrouped(string family, string sample)
+    {
+        using var dense = Even(family);
+        var members = Members(dense);
+        using var fused = FusedSubnetworks.Fuse(members);
+        var names = fused.state_dict().Keys.Order().ToArray();
+        Assert.Equal(members[0].state_dict().Keys.Order().ToArray(), names);
+        Assert.Contains(sample, names);
+        // Every weight layer of the member became a grouped one: M times its weights, nothing left masked.
+        Assert.Empty(fused.modules().OfType<MaskedLayer>());
+        Assert.Equal(members[0].MaskedLayers.Count(l => l.IsWeightLayer), fused.modules().Count(m => m is GroupedConv2d or MemberMajorLinear));
+        foreach (var m in members) m.Dispose();
+    }
+
+    [Fact]
+    public void FusingDrawsNothingFromTheGlobalGenerator()
+    {
+        using var dense = Even("resnet18");
+        var members = Members(dense);
+        manual_seed(31);
+        var expected = randn(6);
+        manual_seed(31);
+        using (FusedSubnetworks.Fuse(members)) { }
+        Assert.Equal(expected.data<float>().ToArray(), randn(6).data<float>().ToArray());
+        foreach (var m in members) m.Dispose();
+    }
+
     [Fact]
     public void ParameterCountIsTheSumOfTheCompactedMembers()
     {

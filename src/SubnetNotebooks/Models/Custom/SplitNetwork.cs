@@ -99,41 +99,28 @@ public sealed class SplitNetwork : PrunableModel
     /// <returns>[batch, classes] logits</returns>
     public override Tensor forward(Tensor input) => _root.Module.call(input);
 
-    /// <summary>The layout of this architecture (every prunable layer at full width, with its groups), for the fused network.</summary>
-    internal IReadOnlyList<LayoutLayer> Layout => _layout;
-
-    /// <summary>A fresh copy of the user's network (its layers not yet replaced).</summary>
-    internal nn.Module<Tensor, Tensor> BuildOriginal() => _build();
+    internal override nn.Module<Tensor, Tensor> Network => _root.Module;
 
     /// <summary>
     /// Replaces, in <paramref name="network"/>, every layer of <paramref name="layout"/> (execution order) by
     /// <paramref name="replace"/>'s module and every Dropout by a <see cref="SeededDropout"/>, reporting each swap.
     /// </summary>
-    internal static void Assemble(nn.Module<Tensor, Tensor> network, IReadOnlyList<LayoutLayer> layout, Func<LayoutLayer, nn.Module> replace,
+    static void Assemble(nn.Module<Tensor, Tensor> network, IReadOnlyList<LayoutLayer> layout, Func<LayoutLayer, nn.Module> replace,
         Action<nn.Module, nn.Module> swapped)
     {
-        var byPath = network.named_modules().ToDictionary(m => m.name, m => m.module);
-        byPath[""] = network;
+        var byPath = ModuleSurgery.ModulesByPath(network);
         foreach (var layer in layout)
         {
-            var old = byPath[layer.Path];
             var replacement = replace(layer);
-            swapped(old, replacement);
-            Swap(byPath, layer.Path, old, replacement);
+            swapped(byPath[layer.Path], replacement);
+            ModuleSurgery.ReplaceAt(byPath, layer.Path, replacement);
         }
         foreach (var (path, module) in byPath.Where(m => m.Value is Dropout).ToList())
         {
             var dropout = new SeededDropout(((Dropout)module).p);
             swapped(module, dropout);
-            Swap(byPath, path, module, dropout);
+            ModuleSurgery.ReplaceAt(byPath, path, dropout);
         }
-    }
-
-    static void Swap(Dictionary<string, nn.Module> byPath, string path, nn.Module old, nn.Module replacement)
-    {
-        var dot = path.LastIndexOf('.');
-        ModuleSurgery.Replace(byPath[dot < 0 ? "" : path[..dot]], path[(dot + 1)..], old, replacement, path);
-        byPath[path] = replacement;
     }
 
     /// <summary>Copies weight, bias and running statistics of the user's layer into the masked layer (same names).</summary>
