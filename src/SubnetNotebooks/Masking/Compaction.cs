@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,6 +18,7 @@ public static class Compaction
     /// <returns>a new model in evaluation mode on the parent's device</returns>
     public static PrunableModel Extract(PrunableModel model, MaskSet mask)
     {
+        using var held = HeldTensors.Hold();
         mask.Validate(model);
         if (mask.Granularity == MaskGranularity.Weight)
             throw new ArgumentException(

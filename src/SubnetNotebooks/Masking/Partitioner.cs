@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Models;
 using static TorchSharp.torch;
 
@@ -22,6 +23,7 @@ public static class Partitioner
     public static SubnetworkPartition Split(PrunableModel model, int members, PruningCriterion criterion, PartitionStrategy strategy,
         MaskGranularity granularity, long seed, IEnumerable<(Tensor Images, Tensor Labels)>? batches = null)
     {
+        using var held = HeldTensors.Hold();
         if (members < 1)
             throw new ArgumentOutOfRangeException(nameof(members), members, "A partition needs at least 1 member; the paper uses M = 2 to 8.");
         var rng = new Random(Seeds.Mix(seed, 0xDEA1));

@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Models;
 using SubnetNotebooks.Models.Custom;
 using static TorchSharp.torch;
@@ -52,6 +53,7 @@ public static class Subnetworks
     public static SplitResult Split(PrunableModel model, int members, PruningCriterion criterion = PruningCriterion.Magnitude,
         PartitionStrategy strategy = PartitionStrategy.RoundRobin, long seed = 0)
     {
+        using var held = HeldTensors.Hold();
         if (model.Mask is not null)
             throw new ArgumentException("The model is masked; split the unmasked parent (ApplyMask(null) first).", nameof(model));
         var narrow = model.UnitGroups.FirstOrDefault(g => g.Units < members);

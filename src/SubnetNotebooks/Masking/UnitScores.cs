@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Models;
 using static TorchSharp.torch;
 
@@ -20,6 +21,7 @@ public static class UnitScores
     public static IReadOnlyDictionary<string, float[]> Score(PrunableModel model, PruningCriterion criterion, long seed,
         IEnumerable<(Tensor Images, Tensor Labels)>? batches = null)
     {
+        using var held = HeldTensors.Hold();
         if (criterion == PruningCriterion.Random)
         {
             var rng = new Random(Seeds.Mix(seed, 0x0417));

@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Models;
 using static TorchSharp.torch;
 
@@ -18,6 +19,7 @@ public static class WeightScores
     public static IReadOnlyDictionary<string, float[]> Score(PrunableModel model, PruningCriterion criterion, long seed,
         IEnumerable<(Tensor Images, Tensor Labels)>? batches = null)
     {
+        using var held = HeldTensors.Hold();
         var layers = model.MaskedLayers.Where(l => l.IsWeightLayer).ToList();
         if (criterion == PruningCriterion.Random)
         {

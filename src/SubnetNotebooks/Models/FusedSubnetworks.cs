@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Models.Custom;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -112,6 +113,7 @@ public sealed class FusedSubnetworks : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">the members cannot be fused (see <see cref="WhyNotFusable"/>)</exception>
     public static FusedSubnetworks Fuse(IReadOnlyList<PrunableModel> members)
     {
+        using var held = HeldTensors.Hold();
         var why = WhyNotFusable(members);
         if (why is not null)
             throw new ArgumentException($"Cannot fuse {members.Count} subnetworks: {why}. Use execution 'compact' (--set execution=compact).");

@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using System.Collections.Concurrent;
 using SubnetNotebooks.Models.Custom;
 
@@ -36,8 +37,10 @@ public static class ModelFactory
     /// <param name="height">input height</param>
     /// <param name="width">input width</param>
     /// <param name="classes">number of classes</param>
-    public static PrunableModel Create(ModelSpec spec, int channels, int height, int width, int classes) =>
-        spec.Kind.ToLowerInvariant() switch
+    public static PrunableModel Create(ModelSpec spec, int channels, int height, int width, int classes)
+    {
+        using var held = HeldTensors.Hold(); // a network's initialisation makes temporaries (Native/HeldTensors)
+        return spec.Kind.ToLowerInvariant() switch
         {
             "mlp" => new Mlp(spec, channels, height, width, classes),
             "smallcnn" => new SmallCnn(spec, channels, height, width, classes),
@@ -48,4 +51,5 @@ public static class ModelFactory
             _ => throw new ArgumentException(
                 $"Unknown model kind '{spec.Kind}'; expected one of {string.Join(", ", AllKinds)}. Set model to one of them, or register your network with ModelFactory.Register."),
         };
+    }
 }

@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using SubnetNotebooks.Masking;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -175,6 +176,7 @@ public abstract class PrunableModel : nn.Module<Tensor, Tensor>
     /// <summary>A deep copy: parameters, buffers, mask, mode and test-time dropout setting; on the same device.</summary>
     public PrunableModel CloneModel()
     {
+        using var held = HeldTensors.Hold();
         var copy = WithWidths(_groups.ToDictionary(g => g.Name, g => g.Units));
         var device = _layers[0].Weight.device;
         copy.to(device);

@@ -71,7 +71,7 @@ public class ExperimentChartsTests
         var chart = ExperimentCharts.Quality([A(), B()]);
         var traces = Figure.Traces(chart);
 
-        Assert.Equal(["accuracy", "nll", "ece", "brier"], Figure.YAxisTitles(chart));
+        Assert.Equal(["accuracy", "nll", "ece", "brier"], Figure.PanelTitles(chart));
         Assert.Equal(["y", "y2", "y3", "y4"], traces.Select(t => t.GetProperty("yaxis").GetString()));
         Assert.All(traces, t => Assert.Equal(["deep", "subnet"], Figure.Strings(t.GetProperty("x"))));
         double[][] expected = [[1.0, 0.5], [0.1438410, 0.6931472], [0.125, 0.375], [0.0625, 0.5625]];

@@ -1,3 +1,4 @@
+using SubnetNotebooks.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -75,6 +76,7 @@ public sealed class SplitNetwork : PrunableModel
     public static SplitNetwork From(Func<nn.Module<Tensor, Tensor>> build, NetworkCoupling? coupling, int channels, int height, int width, int classes,
         string kind = "custom")
     {
+        using var held = HeldTensors.Hold();
         coupling ??= new NetworkCoupling();
         var network = build();
         var probe = CouplingProbe.Run(network, channels, height, width, classes);
