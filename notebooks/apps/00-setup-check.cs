@@ -37,14 +37,22 @@ page.Prose("""
 
     A 2x3 matrix times its transpose. By hand: the rows are (0, 1, 2) and (3, 4, 5), so the Gram matrix
     is [[5, 14], [14, 50]].
+
+    The tensors are made inside a dispose scope, as every cell that computes with tensors should make them: the scope
+    holds each tensor, the intermediate ones included, until the block ends, so the garbage collector cannot free one
+    while libtorch is still reading it, and the block frees them all when it ends.
     """);
 
 page.Cell(2);
 var device = TorchRuntime.ResolveDevice("auto");
-var a = torch.arange(6, dtype: torch.float32).reshape(2, 3);
-var gram = a.matmul(a.t());
 Console.WriteLine($"device: {device.type}, libtorch threads: {torch.get_num_threads()}");
-page.Show(gram.data<float>().ToArray());
+float[] gram;
+using (torch.NewDisposeScope())
+{
+    var a = torch.tensor(new float[] { 0, 1, 2, 3, 4, 5 }).reshape(2, 3);
+    gram = a.matmul(a.t()).data<float>().ToArray();
+}
+page.Show(gram);
 page.Prose("""
     ## A Plotly chart
 

@@ -119,7 +119,10 @@ page.Cell(6);
 // Every unit is kept by exactly one member, and the masked, compact and fused forms of each member agree.
 long sharedOrMissing = split.Partition.UnitOwners.Sum(g => g.Value.Count(owner => owner < 0)) + split.Partition.SharedUnits();
 double worst = 0;
+// The dispose scope holds every tensor made in the block (probe, logits, differences) until it ends, so none is freed
+// while libtorch still reads it, and frees them all at its end.
 using (torch.no_grad())
+using (torch.NewDisposeScope())
 {
     torch.manual_seed(config.Seed);
     var probe = torch.randn(8, info.Channels, info.ImageSize, info.ImageSize);
