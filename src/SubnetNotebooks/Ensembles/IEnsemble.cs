@@ -54,8 +54,8 @@ public interface IEnsemble : IDisposable
     long ExecutedFlopsPerExample => FlopsPerExample;
     /// <summary>
     /// Floating-point operations spent training, as executed: every training run's examples (counted per step) x forward + backward
-    /// FLOPs of the network that run trained (<see cref="TrainingCost"/>). Null where the kit does not count them (the joint
-    /// ensembles: BatchEnsemble, MIMO, Masksembles, Packed-Ensembles and the overlap ensemble).
+    /// FLOPs of the network that run trained (<see cref="TrainingCost"/>; for the joint ensembles
+    /// <see cref="Models.EnsembleNetwork.TrainingFlopsPerExample"/>). Null where the kit does not count them.
     /// </summary>
     double? TrainingFlops => null;
     /// <summary>Every training run of this ensemble (parent first where there is one).</summary>

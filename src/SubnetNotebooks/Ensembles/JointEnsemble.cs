@@ -77,6 +77,8 @@ public abstract class JointEnsemble(TrainingOptions options, int members, long s
     public long ExecutedFlopsPerExample => Network.ExecutedFlopsPerExample;
     /// <inheritdoc/>
     public IReadOnlyList<TrainingResult> TrainingRuns => _run is null ? [] : [_run];
+    /// <inheritdoc/>
+    public double? TrainingFlops => _run is null ? 0 : TrainingCost.Flops(_run, Network.TrainingFlopsPerExample);
 
     /// <inheritdoc/>
     public void Dispose()

@@ -38,6 +38,12 @@ public abstract class EnsembleNetwork : nn.Module<Tensor, Tensor>
     /// </summary>
     public virtual long ExecutedFlopsPerExample => FlopsPerExample;
 
+    /// <summary>
+    /// Forward floating-point operations that one training example costs as this network trains (a training step costs 3 x
+    /// that: <see cref="Training.TrainingCost"/>): by default every member on every example, <see cref="ExecutedFlopsPerExample"/>.
+    /// </summary>
+    public virtual double TrainingFlopsPerExample => ExecutedFlopsPerExample;
+
     /// <summary>Training-mode output, aligned with the batch's labels; by default the ensemble logits.</summary>
     /// <param name="images">[B, C, H, W]</param>
     /// <returns>[B, classes]</returns>

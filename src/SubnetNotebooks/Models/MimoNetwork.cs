@@ -85,4 +85,7 @@ public sealed class MimoNetwork : EnsembleNetwork, ITrainingObjective
     public override long Parameters => model.ActiveParameters();
     /// <summary>One pass of the body predicts all M members.</summary>
     public override long FlopsPerExample => model.FlopsPerExample();
+
+    /// <summary>One pass of the network for each of the <see cref="BatchRepetition"/> rows an example gives in training.</summary>
+    public override double TrainingFlopsPerExample => (double)FlopsPerExample * BatchRepetition;
 }

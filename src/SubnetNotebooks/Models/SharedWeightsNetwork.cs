@@ -38,6 +38,10 @@ public abstract class SharedWeightsNetwork : EnsembleNetwork
         return like.dim() == 2 ? rows : rows.reshape([rows.shape[0], rows.shape[1], .. Enumerable.Repeat(1L, (int)like.dim() - 2)]);
     }
 
+    /// <summary>One pass of the dense shared network: in training each example goes through its own member only, and the
+    /// member's fast weights or mask act on the dense products.</summary>
+    public override double TrainingFlopsPerExample => model.FlopsPerExample(null);
+
     /// <summary>Every member on every image: the batch tiled M times.</summary>
     /// <param name="images">[B, C, H, W]</param>
     /// <returns>[M, B, classes]</returns>

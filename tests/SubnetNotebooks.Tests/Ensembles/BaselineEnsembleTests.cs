@@ -128,6 +128,29 @@ public class BaselineEnsembleTests : IDisposable
         Assert.Equal(mean.data<float>().ToArray(), ensembleProbs.data<float>().ToArray(), new FloatTolerance(1e-6f));
     }
 
+    /// <summary>
+    /// Training FLOPs as executed, by hand: one epoch of 3 batches of 8 (MaxBatchesPerEpoch) is 24 examples, and a training
+    /// step of one example is 3 x its forward FLOPs. The shared MLP 16-12-12-3 has 2 x (16*12 + 12*12 + 12*3) = 744 forward
+    /// FLOPs; BatchEnsemble, Masksembles and the overlap ensemble send each training example through its own member only,
+    /// over the dense shared network. MIMO's network reads M = 2 images and gives 2 x 3 logits: 2 x (32*12 + 12*12 + 12*6)
+    /// = 1,200, once for each of the 2 batch repetitions. Packed-Ensembles at alpha 2, gamma 2 has layers of
+    /// 2 x ceil(2*12 / 4) x 2 = 24 units: 16*24 (one group) + 24*24/4 (four groups) + 24*6/2 (two) = 600 multiply-adds, 1,200 FLOPs.
+    /// </summary>
+    [Theory]
+    [InlineData("batchensemble", 744.0)]
+    [InlineData("masksembles", 744.0)]
+    [InlineData("overlap", 744.0)]
+    [InlineData("mimo", 2 * 1200.0)]
+    [InlineData("packed", 1200.0)]
+    public void TrainingFlopsCountEveryTrainingExampleAsTheNetworkRanIt(string method, double forwardFlopsPerExample)
+    {
+        using var data = Data(30);
+        using var ensemble = Create(method);
+        Assert.Equal(0, ensemble.TrainingFlops);
+        ensemble.Fit(new EnsembleTrainingContext(new BatchIterator(data, 8, Normalization.Identity(1), shuffle: true, seed: 2), null, CPU));
+        Assert.Equal(24 * 3 * forwardFlopsPerExample, ensemble.TrainingFlops);
+    }
+
     [Fact]
     public void CostsAreCountedForAllMembers()
     {
