@@ -106,6 +106,18 @@ public sealed class ReportWriter
         return this;
     }
 
+    /// <summary>
+    /// Adds a section that opens on a click: <paramref name="summary"/> shows, what <paramref name="content"/> adds stays
+    /// folded until the reader opens it. For tables and prose; a chart drawn while folded has no size.
+    /// </summary>
+    public ReportWriter Details(string summary, Action<ReportWriter> content)
+    {
+        _body.Append("<details><summary>").Append(WebUtility.HtmlEncode(summary)).Append("</summary>\n");
+        content(this);
+        _body.Append("</details>\n");
+        return this;
+    }
+
     /// <summary>The whole page as HTML, with plotly.js inlined once in the head.</summary>
     public string ToHtml() =>
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" +
@@ -119,6 +131,7 @@ public sealed class ReportWriter
         "caption{font-weight:600;text-align:left;padding:.3em 0;caption-side:top}figure{margin:.6em 0 1.4em;width:100%}" +
         ".verdict{display:inline-block;min-width:2.6em;text-align:center;border-radius:.8em;padding:.05em .6em;font-weight:600;color:#fff}" +
         ".verdict.yes{background:#1a7f37}.verdict.no{background:#c0392b}table.verdicts td:first-child{max-width:60em}" +
+        "details{margin:.4em 0 .8em}summary{cursor:pointer;font-weight:600;padding:.3em 0}" +
         "code{background:#f3f3f3;padding:0 .2em}</style>\n" +
         PlotlyJs.ScriptElement() + "\n</head>\n<body>\n" + _body + "</body>\n</html>\n";
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using SubnetNotebooks.Experiments;
 using SubnetNotebooks.Headless;
 using SubnetNotebooks.Plots.Browser;
@@ -48,23 +49,35 @@ public class PagesInABrowserTests(SmokeRun run, ITestOutputHelper output) : ICla
             (() => {
               const top = e => e.getBoundingClientRect().top + window.scrollY;
               const verdicts = document.querySelector('table.verdicts'), chart = document.querySelector('.subnet-chart');
+              const folded = document.querySelector('details');
               const results = Array.from(document.querySelectorAll('h2')).find(h => h.textContent === 'Results');
               const grid = document.querySelector('[data-figure="reliability"]');
               const titles = Array.from(grid.querySelectorAll('.annotation-text')).map(t => t.textContent);
               const heat = document.querySelector('[data-figure="disagreement"]');
               return { verdictsTop: top(verdicts), resultsTop: top(results), chartTop: top(chart), rows: verdicts.querySelectorAll('tbody tr').length,
                        badges: verdicts.querySelectorAll('.verdict.yes, .verdict.no').length, titles,
+                       foldedOpen: folded.open, foldedRows: folded.querySelectorAll('tbody tr').length, foldedSummary: folded.querySelector('summary').textContent,
+                       claims: document.querySelector('table.verdicts').previousElementSibling.textContent,
                        panels: heat.data.length, diagonal: heat.data.every(t => t.z.every((row, i) => row[i] === null)),
                        scales: heat.data.map(t => [t.zmin, t.zmax].join()).filter((v, i, a) => a.indexOf(v) === i).length,
                        width: document.querySelector('[data-figure="quality"]').getBoundingClientRect().width };
             })()
             """);
-        // Verdicts first, then the results table, then the charts.
+        // Verdicts first, then the results table, then the charts; the results table starts on the first screen (900 px).
         Assert.True(layout.GetProperty("verdictsTop").GetDouble() < layout.GetProperty("resultsTop").GetDouble());
         Assert.True(layout.GetProperty("resultsTop").GetDouble() < layout.GetProperty("chartTop").GetDouble());
+        Assert.True(layout.GetProperty("resultsTop").GetDouble() < 900, $"the results table starts {layout.GetProperty("resultsTop").GetDouble()} px down, below the first screen");
         int rows = layout.GetProperty("rows").GetInt32();
-        Assert.True(rows >= 5, $"{rows} verdicts; the smoke run trains single, mcdropout, deep and subnet, enough for notebook 04's claims alone");
+        Assert.True(rows >= 5, $"{rows} verdicts; the smoke run trains single, mcdropout, deep and subnet, enough for the paper's claim itself");
         Assert.Equal(rows, layout.GetProperty("badges").GetInt32());
+        // The other claims are folded, and the two counts on the page add up to what the folded table and the open one hold.
+        Assert.False(layout.GetProperty("foldedOpen").GetBoolean(), "the other claims are open on the first screen");
+        int folded = layout.GetProperty("foldedRows").GetInt32();
+        var summary = Regex.Match(layout.GetProperty("foldedSummary").GetString()!, @"^The other (\d+) claims .*: (\d+) hold, (\d+) does? not$");
+        Assert.True(summary.Success, $"summary of the folded claims: {layout.GetProperty("foldedSummary").GetString()}");
+        Assert.Equal(folded, int.Parse(summary.Groups[1].Value));
+        Assert.Equal(folded, int.Parse(summary.Groups[2].Value) + int.Parse(summary.Groups[3].Value));
+        Assert.Matches($@"^\d+ of {rows + folded} of the paper's claims", layout.GetProperty("claims").GetString()!);
         // One reliability panel per method, each with its ECE; the disagreement panels share one colour scale, their diagonals blank.
         var titles = layout.GetProperty("titles").EnumerateArray().Select(t => t.GetString()!).ToArray();
         foreach (var method in Profiles.Smoke.Methods) Assert.Contains(titles, t => t.StartsWith($"{method} · ECE 0.", StringComparison.Ordinal));

@@ -107,6 +107,23 @@ public class ReportWriterTests : IDisposable
     }
 
     [Fact]
+    public void AFoldedSectionHoldsWhatItsContentAddsUnderItsEscapedSummary()
+    {
+        var report = new ReportWriter("r");
+        report.Text("Paragraph above the fold.");
+        report.Details("The other <2> claims", r => r.Verdicts([("a claim", "1", "2", true), ("b claim", "3", "2", false)]));
+        report.Text("Paragraph below the fold.");
+        var html = report.ToHtml();
+
+        var folded = Regex.Match(html, @"<details><summary>(?<summary>[^<]*)</summary>(?<inside>.*?)</details>", RegexOptions.Singleline);
+        Assert.True(folded.Success, "no <details> section with a summary");
+        Assert.Equal("The other &lt;2&gt; claims", folded.Groups["summary"].Value);
+        Assert.Equal(2, Occurrences(folded.Groups["inside"].Value, "<span class=\"verdict "));
+        Assert.True(html.IndexOf("<p>Paragraph above the fold.</p>", StringComparison.Ordinal) is var above && above >= 0 && above < folded.Index, "the paragraph above is not above");
+        Assert.True(html.IndexOf("<p>Paragraph below the fold.</p>", StringComparison.Ordinal) > folded.Index, "the paragraph below is not below");
+    }
+
+    [Fact]
     public void ATableRowWithTheWrongNumberOfCellsIsAnError()
     {
         var report = new ReportWriter("r");
