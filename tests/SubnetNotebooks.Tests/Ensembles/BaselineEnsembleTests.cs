@@ -8,12 +8,9 @@ using static TorchSharp.torch;
 namespace SubnetNotebooks.Tests.Ensembles;
 
 /// <summary>Every efficient baseline trains through Trainer.Fit, checkpoints, resumes and predicts [M, N, C] probabilities.</summary>
-public class BaselineEnsembleTests : IDisposable
+public class BaselineEnsembleTests() : InTempFolder("subnet-baselines-")
 {
     const int Members = 2, Classes = 3;
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-baselines-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     static readonly ModelSpec Spec = new("mlp", [12, 12]);
     static readonly TrainingOptions Options = new() { Epochs = 1, BatchSize = 8, LearningRate = 0.05, MaxBatchesPerEpoch = 3 };

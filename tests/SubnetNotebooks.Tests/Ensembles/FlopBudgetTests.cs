@@ -10,12 +10,8 @@ namespace SubnetNotebooks.Tests.Ensembles;
 /// The equal-budget rows in training FLOPs, every number worked out by hand below: a training step of one example costs
 /// 3 x its forward FLOPs, and a forward FLOP count is 2 x the multiply-adds of the linear and convolution layers.
 /// </summary>
-public class FlopBudgetTests : IDisposable
+public class FlopBudgetTests() : InTempFolder("flop-budget-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("flop-budget-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     static ImageDataset Noise(int n, int side, long seed)
     {
         manual_seed(seed);

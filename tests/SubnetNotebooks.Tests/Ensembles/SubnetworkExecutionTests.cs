@@ -7,12 +7,8 @@ using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Tests.Ensembles;
 
-public class SubnetworkExecutionTests : IDisposable
+public class SubnetworkExecutionTests() : InTempFolder("subnet-execution-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-execution-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     static ImageDataset Noise(int n, long seed)
     {
         manual_seed(seed);

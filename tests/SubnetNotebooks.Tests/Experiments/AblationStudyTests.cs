@@ -4,12 +4,8 @@ using SubnetNotebooks.Training;
 namespace SubnetNotebooks.Tests.Experiments;
 
 /// <summary>Ablations on a synthetic digits file: one run folder per variant, the base trained once, the parent shared.</summary>
-public class AblationStudyTests : IDisposable
+public class AblationStudyTests() : InTempFolder("subnet-ablation-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-ablation-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     string WriteDigits() => SyntheticDigits.Write(_dir, seed: 7);
 
     ExperimentConfig Config() => Profiles.Smoke with

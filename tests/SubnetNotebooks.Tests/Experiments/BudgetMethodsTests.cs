@@ -4,12 +4,8 @@ using SubnetNotebooks.Experiments;
 namespace SubnetNotebooks.Tests.Experiments;
 
 /// <summary>The equal-budget rows, subnet-budget and deep-budget, end to end on the synthetic digits.</summary>
-public class BudgetMethodsTests : IDisposable
+public class BudgetMethodsTests() : InTempFolder("subnet-budget-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-budget-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     ExperimentConfig Config() => Profiles.Smoke with
     {
         Dataset = "digits", OodDataset = "", DataDir = SyntheticDigits.Write(_dir, seed: 5), TrainSamples = 0, TestSamples = 0,

@@ -6,12 +6,8 @@ using SubnetNotebooks.Training;
 namespace SubnetNotebooks.Tests.Experiments;
 
 /// <summary>End-to-end runs of the pipeline on a synthetic digits file (same format and size as scikit-learn's).</summary>
-public class ExperimentRunnerTests : IDisposable
+public class ExperimentRunnerTests() : InTempFolder("subnet-runner-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-runner-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     string WriteDigits() => SyntheticDigits.Write(_dir, seed: 5);
 
     ExperimentConfig Config(string dataDir) => Profiles.Smoke with

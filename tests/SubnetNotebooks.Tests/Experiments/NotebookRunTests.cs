@@ -6,12 +6,8 @@ using SubnetNotebooks.Training;
 namespace SubnetNotebooks.Tests.Experiments;
 
 /// <summary>Notebooks pointed at the folder of a finished `subnet reproduce --out DIR` run load every method from its checkpoints and train nothing.</summary>
-public class NotebookRunTests : IDisposable
+public class NotebookRunTests() : InTempFolder("subnet-notebook-run-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-notebook-run-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     sealed class EpochCounter : IExperimentObserver
     {
         public int Epochs;

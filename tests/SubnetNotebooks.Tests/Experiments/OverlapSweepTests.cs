@@ -3,12 +3,8 @@ using SubnetNotebooks.Training;
 
 namespace SubnetNotebooks.Tests.Experiments;
 
-public class OverlapSweepTests : IDisposable
+public class OverlapSweepTests() : InTempFolder("subnet-sweep-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-sweep-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void TrainsAndEvaluatesOneEnsemblePerOverlap()
     {

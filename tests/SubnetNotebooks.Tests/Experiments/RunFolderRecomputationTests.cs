@@ -8,12 +8,8 @@ namespace SubnetNotebooks.Tests.Experiments;
 /// A run folder is enough to check its numbers: predictions/&lt;method&gt;.npy, &lt;method&gt;.logits.npy and labels.npy
 /// recompute metrics.json's selective-classification metrics here, by formulas written independently of the kit's.
 /// </summary>
-public class RunFolderRecomputationTests : IDisposable
+public class RunFolderRecomputationTests() : InTempFolder("subnet-recompute-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-recompute-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Metrics_json_follows_from_the_stored_npy_files()
     {

@@ -6,12 +6,8 @@ using SubnetNotebooks.Metrics;
 namespace SubnetNotebooks.Tests.Experiments;
 
 /// <summary>`reproduce --seeds`: a run folder per seed and the mean ± std summary beside them.</summary>
-public class SeedSweepTests : IDisposable
+public class SeedSweepTests() : InTempFolder("subnet-seeds-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-seeds-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     static readonly string[] AllRows = ["single", "mcdropout", "deep", "subnet", "subnet-budget", "deep-budget"];
 
     ExperimentConfig Config() => Profiles.Smoke with

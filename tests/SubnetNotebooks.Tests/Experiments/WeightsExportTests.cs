@@ -7,12 +7,8 @@ using static TorchSharp.torch;
 namespace SubnetNotebooks.Tests.Experiments;
 
 /// <summary>`subnet export-weights` on a trained run folder: PyTorch reproduces the run's stored test predictions.</summary>
-public class WeightsExportTests : IDisposable
+public class WeightsExportTests() : InTempFolder("subnet-export-run-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-export-run-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void ExportedMembersGiveTheRunsStoredPredictionsInPyTorch()
     {

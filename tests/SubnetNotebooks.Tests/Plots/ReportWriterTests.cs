@@ -4,12 +4,8 @@ using SubnetNotebooks.Plots;
 
 namespace SubnetNotebooks.Tests.Plots;
 
-public class ReportWriterTests : IDisposable
+public class ReportWriterTests() : InTempFolder("subnet-report-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-report-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>plotly.js as Plotly.NET embeds it, read here without the code under test.</summary>
     static string EmbeddedPlotlyJs()
     {

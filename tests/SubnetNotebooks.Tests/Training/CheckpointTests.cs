@@ -6,12 +6,8 @@ using static TorchSharp.torch;
 namespace SubnetNotebooks.Tests.Training;
 
 /// <summary>Checkpoint format 2: state round trip (weights, optimiser, both generators), checksum, truncation, old versions.</summary>
-public class CheckpointTests : IDisposable
+public class CheckpointTests() : InTempFolder("subnet-ckpt-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-ckpt-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     static TorchSharp.Modules.Linear Model(long seed)
     {
         manual_seed(seed);

@@ -6,12 +6,8 @@ using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Tests.Training;
 
-public class FusedTrainingTests : IDisposable
+public class FusedTrainingTests() : InTempFolder("subnet-fused-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-fused-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>Random 8x8 images with the channels of <paramref name="family"/>'s tiny model (1 for smallcnn, 3 for resnet18 and wrn).</summary>
     static ImageDataset Noise(int n, string family = "smallcnn")
     {

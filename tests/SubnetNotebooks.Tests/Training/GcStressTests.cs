@@ -11,12 +11,8 @@ namespace SubnetNotebooks.Tests.Training;
 /// must finish and their predictions (which follow from every weight) must be equal bit for bit.
 /// </summary>
 [Collection(nameof(GcStressTests))]
-public class GcStressTests : IDisposable
+public class GcStressTests() : InTempFolder("subnet-gcstress-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-gcstress-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>Every method whose training is repeatable (the budgeted ones size their epochs from wall time).</summary>
     static readonly string[] TrainedMethods = ["single", "mcdropout", "deep", "subnet", "batchensemble", "mimo", "masksembles", "packed", "overlap"];
 

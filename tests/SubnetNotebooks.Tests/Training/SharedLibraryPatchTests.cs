@@ -11,14 +11,10 @@ namespace SubnetNotebooks.Tests.Training;
 /// "system" of these tests lacks.
 /// </summary>
 [SupportedOSPlatform("linux")]
-public class SharedLibraryPatchTests : IDisposable
+public class SharedLibraryPatchTests() : InTempFolder("subnet-patch-")
 {
     const string StdCxx = "libstdc++.so.6";
     static readonly IReadOnlySet<string> Available = new HashSet<string> { "GLIBCXX_3.4.30", "CXXABI_1.3" };
-
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-patch-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>The TorchSharp-like ELF with 1 MB after it (ignored by the loader and the parser), so a write takes a while.</summary>
     static byte[] Library()

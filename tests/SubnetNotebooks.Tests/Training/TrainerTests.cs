@@ -5,12 +5,8 @@ using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Tests.Training;
 
-public class TrainerTests : IDisposable
+public class TrainerTests() : InTempFolder("subnet-trainer-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-trainer-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>Two classes told apart by the brightness of the left half of a 4x4 image.</summary>
     static ImageDataset Separable(int n, int seed)
     {

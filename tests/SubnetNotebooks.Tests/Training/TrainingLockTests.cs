@@ -9,12 +9,8 @@ using SubnetNotebooks.Training;
 namespace SubnetNotebooks.Tests.Training;
 
 /// <summary>One writer per training run, checked with real second processes: the `subnet` CLI beside the test assembly.</summary>
-public class TrainingLockTests : IDisposable
+public class TrainingLockTests() : InTempFolder("subnet-lock-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-lock-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>Starts `subnet reproduce` on digits (one tiny epoch) into <paramref name="runFolder"/>.</summary>
     Process StartReproduce(string dataDir, string runFolder, string methods, params string[] extra)
     {

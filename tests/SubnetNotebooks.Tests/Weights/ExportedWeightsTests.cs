@@ -6,12 +6,8 @@ using static TorchSharp.torch;
 namespace SubnetNotebooks.Tests.Weights;
 
 /// <summary>Exported state dicts rebuilt by scripts/pytorch/subnet_models.py in python3-torch give the kit's logits.</summary>
-public class ExportedWeightsTests : IDisposable
+public class ExportedWeightsTests() : InTempFolder("subnet-export-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-export-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     public static IEnumerable<object[]> Networks() =>
     [
         ["mlp", new ModelSpec("mlp", [6, 5], 0.3), 1, 4],

@@ -7,12 +7,8 @@ using static TorchSharp.torch;
 namespace SubnetNotebooks.Tests.Weights;
 
 /// <summary>A state dict written by python3-torch under torchvision's ResNet-18 names initialises the kit's ResNet-18.</summary>
-public class PretrainedWeightsTests : IDisposable
+public class PretrainedWeightsTests() : InTempFolder("subnet-pretrained-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-pretrained-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>
     /// A torchvision-style ResNet-18 written independently in the test (conv1/bn1/layerS.B.../downsample/fc), widths
     /// 4-4-8-8, 5 classes; stem_kernel 3 is the CIFAR stem, 7 torchvision's ImageNet stem. Saves net.pt, input.pt, logits.pt.

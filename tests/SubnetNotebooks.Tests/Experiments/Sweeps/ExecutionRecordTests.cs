@@ -9,12 +9,8 @@ namespace SubnetNotebooks.Tests.Experiments.Sweeps;
 /// execution=auto decided once and reused: timings are injected, so a later session whose timings point the other way shows
 /// whether it timed again or read the record.
 /// </summary>
-public class ExecutionRecordTests : IDisposable
+public class ExecutionRecordTests() : InTempFolder("subnet-execution-record-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-execution-record-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     ExperimentConfig Config() => Profiles.Smoke with
     {
         Dataset = "digits", OodDataset = "", DataDir = SyntheticDigits.Write(_dir, seed: 5), TrainSamples = 200, TestSamples = 100,

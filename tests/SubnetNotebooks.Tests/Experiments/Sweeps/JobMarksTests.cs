@@ -3,12 +3,9 @@ using SubnetNotebooks.Experiments.Sweeps;
 namespace SubnetNotebooks.Tests.Experiments.Sweeps;
 
 /// <summary>A job's state from its started / done / failed marks, and the scheduler's word on queued jobs.</summary>
-public class JobMarksTests : IDisposable
+public class JobMarksTests() : InTempFolder("subnet-sweep-marks-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-sweep-marks-").FullName;
     readonly SweepJob _job = new("base.seed0.single", "base", 0, "single", SweepStage.Method, "base/seed0/single");
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     void Mark(string path, DateTime when)
     {

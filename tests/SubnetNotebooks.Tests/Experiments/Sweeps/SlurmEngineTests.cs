@@ -4,12 +4,8 @@ using SubnetNotebooks.Experiments.Sweeps;
 namespace SubnetNotebooks.Tests.Experiments.Sweeps;
 
 /// <summary>The Slurm side without a cluster: array arrangement, sbatch script content, submission and squeue parsing through a recorded command.</summary>
-public class SlurmEngineTests : IDisposable
+public class SlurmEngineTests() : InTempFolder("subnet-sweep-slurm-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-sweep-slurm-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     SweepPlan Plan()
     {
         var (plan, configs) = SweepPlan.Create(Profiles.Smoke, [0, 1], ["single", "subnet"], SweepGrid.Expand([]), _dir);

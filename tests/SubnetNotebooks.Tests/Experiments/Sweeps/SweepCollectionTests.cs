@@ -5,12 +5,8 @@ using SubnetNotebooks.Metrics;
 namespace SubnetNotebooks.Tests.Experiments.Sweeps;
 
 /// <summary>`subnet collect`: finished run folders merged per seed and summarised over seeds; unfinished jobs listed.</summary>
-public class SweepCollectionTests : IDisposable
+public class SweepCollectionTests() : InTempFolder("subnet-sweep-collect-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-sweep-collect-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     void Finish(SweepPlan plan, string id, double accuracy)
     {
         var job = plan.Job(id);

@@ -4,12 +4,8 @@ using SubnetNotebooks.Experiments.Sweeps;
 namespace SubnetNotebooks.Tests.Experiments.Sweeps;
 
 /// <summary>Expanding a study into jobs: grid points, job count, the subnetwork's parent -> members dependency, saved files.</summary>
-public class SweepPlanTests : IDisposable
+public class SweepPlanTests() : InTempFolder("subnet-sweep-plan-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-sweep-plan-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void GridIsTheCartesianProductWithTheFirstAxisSlowest()
     {

@@ -5,12 +5,8 @@ using SubnetNotebooks.Tests.Experiments;
 namespace SubnetNotebooks.Tests.Experiments.Sweeps;
 
 /// <summary>Jobs run one by one in their run folders give what one uninterrupted run of the experiment gives.</summary>
-public class SweepTaskTests : IDisposable
+public class SweepTaskTests() : InTempFolder("subnet-sweep-task-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("subnet-sweep-task-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void SubnetParentThenMembersJobsEqualOneRunOfTheMethod()
     {

@@ -9,12 +9,8 @@ using static TorchSharp.torch;
 
 namespace SubnetNotebooks.Tests.Models.Custom;
 
-public sealed class TorchvisionResNetTests(ITestOutputHelper output) : IDisposable
+public sealed class TorchvisionResNetTests(ITestOutputHelper output) : InTempFolder("tv-resnet-")
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("tv-resnet-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>torchvision's own resnet18 (Debian's python3-torchvision), random weights and BatchNorm statistics, its logits for random images.</summary>
     const string Script = """
         import torch, torchvision
